@@ -1,0 +1,254 @@
+"""The command line: ``check``, ``rules``, ``explain`` (and the commands registered below).
+
+Heavy modules (LibCST, tree-sitter) are imported only when a file needs them, so ``--help`` and
+runs with nothing to parse stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from lint_integration import __version__
+
+ISSUES_URL = "https://github.com/platform/lint-integration/issues"
+OUTPUT_FORMATS = ("text", "concise", "json", "github")
+
+
+class UsageError(click.ClickException):
+    """A usage or configuration error: one line, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"lint-integration: error: {self.format_message()}", err=True)
+
+
+def run_guarded(fn: Callable[..., int]) -> Callable[..., None]:
+    """Turn config errors into one line and exit 2, and internal errors into a short report."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from lint_integration.config import ConfigError
+
+        verbose = kwargs.get("verbose", False)
+        try:
+            code = fn(*args, **kwargs)
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("lint-integration: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as exc:  # the last line of defence: never a bare traceback
+            if verbose:
+                traceback.print_exc()
+            where = "" if verbose else " (run with --verbose for the traceback)"
+            click.echo(
+                f"lint-integration: internal error: {type(exc).__name__}: {exc}{where}; "
+                f"please report it at {ISSUES_URL}",
+                err=True,
+            )
+            sys.exit(2)
+        sys.exit(code)
+
+    return wrapper
+
+
+def common_options(fn):
+    """Options shared by every command that lints files."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Use this config file instead of searching for one.",
+        ),
+        click.option("--select", multiple=True, help="Rules to run (name, code or prefix)."),
+        click.option("--ignore", multiple=True, help="Rules to skip (name, code or prefix)."),
+        click.option("--rule", "rule", multiple=True, help="Run only this rule (repeatable)."),
+        click.option(
+            "--force-exclude",
+            is_flag=True,
+            help="Apply excludes even to files named on the command line (for pre-commit).",
+        ),
+        click.option("--verbose", "-v", is_flag=True, help="Show tracebacks and more detail."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@dataclass
+class Prepared:
+    """A resolved invocation: config, files and rules."""
+
+    config: object
+    files: list
+    selection: object
+    notices: list[str]
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
+
+
+def prepare(
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule: tuple[str, ...],
+    force_exclude: bool,
+) -> Prepared:
+    """Load config, validate rule selectors, and discover files."""
+    from lint_integration import registry
+    from lint_integration.config import find_config, load_config
+    from lint_integration.discovery import discover, find_git_root
+    from lint_integration.engine import RuleSelection
+
+    targets = list(paths) or [Path(".")]
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"{config_file}: config file not found")
+    source = config_file or find_config(targets[0])
+    if source is None:
+        first = targets[0].resolve()
+        start = first if first.is_dir() else first.parent
+        root = find_git_root(start) or Path.cwd()
+        config = load_config(None, root)
+    else:
+        config = load_config(source)
+    selectors = _split(rule) or _split(select)
+    ignores = _split(ignore)
+    for sel in (*selectors, *ignores, *config.select, *config.ignore):
+        if not registry.lookup(sel):
+            import difflib
+
+            names = [r.name for r in registry.all_rules()]
+            hint = difflib.get_close_matches(sel, names, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            where = f"{config.source}: " if sel in (*config.select, *config.ignore) else ""
+            raise UsageError(f"{where}unknown rule selector '{sel}'{suggestion}")
+    selection = RuleSelection(config, selectors, ignores)
+    found = discover(targets, config, force_exclude=force_exclude)
+    return Prepared(config, found.files, selection, found.notices)
+
+
+def emit_notices(notices: list[str]) -> None:
+    for notice in notices:
+        click.echo(f"lint-integration: {notice}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lint-integration")
+def main() -> None:
+    """Lint integration suites, runners and CI config against the INTEGRATION_MODE contract."""
+
+
+@main.command()
+@common_options
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    show_default=True,
+    help="How to print findings.",
+)
+@click.option("--show-source/--no-show-source", default=None, help="Show the offending line.")
+@click.option("--show-fixes", is_flag=True, help="Show what each fix would do.")
+@click.option("--show-suppressed", is_flag=True, help="List suppressed findings too.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@run_guarded
+def check(
+    paths,
+    config_file,
+    select,
+    ignore,
+    rule,
+    force_exclude,
+    verbose,
+    output_format,
+    show_source,
+    show_fixes,
+    show_suppressed,
+    statistics,
+    exit_zero,
+    quiet,
+) -> int:
+    """Report every violation of the integration-mode contract under PATHS (default: .)."""
+    from lint_integration.engine import run
+    from lint_integration.report import formatters
+
+    prepared = prepare(paths, config_file, select, ignore, rule, force_exclude)
+    result = run(prepared.files, prepared.config, prepared.selection, prepared.notices)
+    emit_notices(result.notices)
+    options = {
+        "show_source": sys.stdout.isatty() if show_source is None else show_source,
+        "show_fixes": show_fixes,
+        "show_suppressed": show_suppressed,
+        "statistics": statistics,
+        "quiet": quiet,
+    }
+    output = formatters()[output_format](result, options)
+    if output:
+        click.echo(output, nl=False)
+    if result.findings and not exit_zero:
+        return 1
+    return 0
+
+
+@main.command("rules")
+@click.option("--output-format", type=click.Choice(("text", "json")), default="text")
+def rules_command(output_format: str) -> None:
+    """List the rules: name, code, fixable, languages."""
+    import json
+
+    from lint_integration import registry
+
+    rows = [
+        (r.code, r.name, "yes" if r.fixable else "no", ", ".join(r.languages) or "-", r.summary)
+        for r in registry.all_rules()
+    ]
+    if output_format == "json":
+        keys = ("code", "name", "fixable", "languages", "summary")
+        click.echo(json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2))
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    header = ("CODE", "NAME", "FIXABLE", "LANGUAGES")
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    click.echo(fmt.format(*header).rstrip())
+    for row in rows:
+        click.echo(fmt.format(*row[:4]).rstrip())
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show the documentation of a rule, by name or code."""
+    from lint_integration import registry
+
+    matches = [r for r in registry.all_rules() if rule.lower() in (r.name, r.code.lower())]
+    if not matches:
+        import difflib
+
+        names = [r.name for r in registry.all_rules()]
+        hint = difflib.get_close_matches(rule, names, n=1)
+        suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+        raise UsageError(f"unknown rule '{rule}'{suggestion}; see `lint-integration rules`")
+    r = matches[0]
+    click.echo(f"# {r.name} ({r.code})\n\n{r.summary}\n\nFixable: {'yes' if r.fixable else 'no'}")
+    click.echo(f"Languages: {', '.join(r.languages) or '-'}\n")
+    click.echo(r.doc.rstrip())

@@ -1,0 +1,410 @@
+"""Configuration: ``[tool.lint-integration]`` in pyproject.toml or a lint-integration.toml.
+
+Config is data only: it is parsed as TOML and validated key by key; nothing in it is executed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+import pathspec
+
+CONFIG_FILENAMES = ("lint-integration.toml", ".lint-integration.toml", "pyproject.toml")
+
+DEFAULT_LEGACY_TOGGLES = (
+    "RUN_INTEGRATION_TESTS",
+    "RUN_LIVE_TESTS",
+    "*_INTEGRATION_USE_LIVE_DB",
+    "*_USE_LIVE_*",
+)
+DEFAULT_MODE_ALIASES = (
+    "TEST_MODE",
+    "INTEGRATION_ENV",
+    "INTEGRATION_TEST_MODE",
+    "INTEGRATION_TESTS_MODE",
+    "E2E_MODE",
+    "LIVE_MODE",
+)
+DEFAULT_HEURISTIC_VARS = (
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITLAB_CI",
+    "BUILDKITE",
+    "JENKINS_URL",
+    "CIRCLECI",
+    "TRAVIS",
+    "TF_BUILD",
+    "TEKTON_PIPELINE_RUN",
+    "KUBERNETES_SERVICE_HOST",
+    "KUBERNETES_PORT",
+)
+DEFAULT_ALLOWED_ENV = (
+    "HOME",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "PATH",
+    "PWD",
+    "USER",
+    "LANG",
+    "LC_*",
+    "TZ",
+    "SHELL",
+    "TERM",
+    "PYTHONPATH",
+    "PYTEST_*",
+    "VIRTUAL_ENV",
+    "XDG_*",
+    "NODE_ENV",
+    "GOPATH",
+    "GOFLAGS",
+)
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".lint-integration-cache",
+    "build",
+    "dist",
+    "site-packages",
+    "*.egg-info",
+    "vendor",
+    "third_party",
+)
+DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
+    "helper": (
+        "integration_mode.py",
+        "**/integrationmode/**",
+        "integration-mode.ts",
+        "integrationMode.ts",
+    ),
+    "runner": (
+        "**/run_integration_tests.sh",
+        "**/run_*integration*.sh",
+        "**/run_*integration*.py",
+        "tools/integration-runner/**",
+    ),
+    "ci": (
+        ".github/workflows/*.yml",
+        ".github/workflows/*.yaml",
+        ".tekton/**",
+        "Tiltfile",
+        "**/values*.yaml",
+        "**/values*.yml",
+    ),
+    "suite": (
+        "**/tests/**",
+        "**/test/**",
+        "**/__tests__/**",
+        "test_*.py",
+        "*_test.py",
+        "conftest.py",
+        "*.test.ts",
+        "*.test.tsx",
+        "*.test.js",
+        "*.test.jsx",
+        "*.test.mjs",
+        "*.test.cjs",
+        "*.spec.ts",
+        "*.spec.tsx",
+        "*.spec.js",
+        "*.spec.jsx",
+        "*_test.go",
+    ),
+}
+# Order in which roles are tried: the first role whose globs match wins.
+ROLE_ORDER = ("helper", "runner", "ci", "suite")
+
+DEFAULT_HELPER = {
+    "python-module": "integration_mode",
+    "path": "tools/integration-runner/integration_mode.py",
+    "env-file": ".env.integration",
+    "ts-module": "@platform/integration-mode",
+    "go-package": "integrationmode",
+    "go-import": "example.com/platform/testsupport/integrationmode",
+}
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+class ConfigError(Exception):
+    """A configuration problem, reported as one line naming the file and the key."""
+
+    def __init__(self, path: Path | str | None, message: str) -> None:
+        self.path = str(path) if path else None
+        self.message = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+@dataclass
+class Config:
+    """Validated settings, with defaults applied."""
+
+    root: Path
+    source: Path | None = None
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    legacy_toggles: tuple[str, ...] = DEFAULT_LEGACY_TOGGLES
+    mode_aliases: tuple[str, ...] = DEFAULT_MODE_ALIASES
+    heuristic_vars: tuple[str, ...] = DEFAULT_HEURISTIC_VARS
+    allowed_env: tuple[str, ...] = DEFAULT_ALLOWED_ENV
+    roles: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_ROLES))
+    helper: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HELPER))
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    respect_gitignore: bool = True
+
+    # Derived matchers, built lazily.
+    _specs: dict[str, pathspec.PathSpec] = field(default_factory=dict, repr=False)
+
+    def spec(self, key: str) -> pathspec.PathSpec:
+        """A gitignore-style matcher for an exclude/include/role glob list."""
+        if key not in self._specs:
+            if key == "exclude":
+                patterns: Iterable[str] = (*self.exclude, *self.extend_exclude)
+            elif key == "include":
+                patterns = self.include
+            else:
+                patterns = self.roles.get(key, ())
+            self._specs[key] = pathspec.GitIgnoreSpec.from_lines(list(patterns))
+        return self._specs[key]
+
+    def is_legacy_toggle(self, name: str) -> bool:
+        return _matches_any(name, self.legacy_toggles)
+
+    def is_mode_alias(self, name: str) -> bool:
+        return _matches_any(name, self.mode_aliases)
+
+    def is_heuristic_var(self, name: str) -> bool:
+        return _matches_any(name, self.heuristic_vars)
+
+    def is_allowed_env(self, name: str) -> bool:
+        return _matches_any(name, self.allowed_env)
+
+    def fingerprint(self) -> str:
+        """A stable digest of everything that changes results (for the cache)."""
+        import hashlib
+
+        parts = [
+            self.select,
+            self.ignore,
+            sorted(self.per_file_ignores.items()),
+            self.legacy_toggles,
+            self.mode_aliases,
+            self.heuristic_vars,
+            self.allowed_env,
+            sorted(self.roles.items()),
+            sorted(self.helper.items()),
+            self.max_file_size,
+        ]
+        return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _matches_any(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+# key -> (kind, attribute). Kinds: list, table-of-lists, str-table, int, bool, roles.
+_KEYS: dict[str, str] = {
+    "select": "list",
+    "ignore": "list",
+    "extend-select": "list",
+    "exclude": "globs",
+    "extend-exclude": "globs",
+    "include": "globs",
+    "per-file-ignores": "per-file-ignores",
+    "legacy-toggles": "names",
+    "extend-legacy-toggles": "names",
+    "mode-aliases": "names",
+    "extend-mode-aliases": "names",
+    "heuristic-vars": "names",
+    "extend-heuristic-vars": "names",
+    "allowed-env": "names",
+    "extend-allowed-env": "names",
+    "roles": "roles",
+    "helper": "helper",
+    "max-file-size": "int",
+    "respect-gitignore": "bool",
+}
+
+
+def find_config(start: Path) -> Path | None:
+    """Walk up from ``start`` to the nearest file that configures lint-integration."""
+    start = start.resolve()
+    if start.is_file() or not start.exists():
+        start = start.parent
+    for directory in (start, *start.parents):
+        for name in CONFIG_FILENAMES:
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            if name != "pyproject.toml":
+                return candidate
+            try:
+                data = _read_toml(candidate)
+            except ConfigError:
+                # A broken pyproject.toml that may not even be ours: mention it only if it is.
+                if b"[tool.lint-integration" in candidate.read_bytes():
+                    raise
+                continue
+            if "lint-integration" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read config: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, "config is not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"not valid TOML: {exc}") from None
+
+
+def load_config(path: Path | None, root: Path | None = None) -> Config:
+    """Load and validate a config file; ``None`` gives the defaults rooted at ``root``."""
+    if path is None:
+        return Config(root=(root or Path.cwd()).resolve())
+    path = path.resolve()
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("lint-integration")
+        if table is None:
+            return Config(root=path.parent, source=path)
+        prefix = "tool.lint-integration."
+    else:
+        table = data.get("tool", {}).get("lint-integration", data)
+        prefix = ""
+    if not isinstance(table, dict):
+        raise ConfigError(path, f"{prefix.rstrip('.') or 'config'}: expected a table")
+    return _from_table(table, path, prefix)
+
+
+def _from_table(table: dict[str, Any], path: Path, prefix: str) -> Config:
+    cfg = Config(root=path.parent, source=path)
+    extend: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        kind = _KEYS.get(key)
+        where = f"{prefix}{key}"
+        if kind is None:
+            hint = difflib.get_close_matches(key, list(_KEYS), n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise ConfigError(path, f"unknown key '{where}'{suggestion}")
+        if kind in ("list", "names", "globs"):
+            items = _str_list(value, path, where)
+            if kind == "globs":
+                _check_globs(items, path, where)
+            if key.startswith("extend-"):
+                extend[key[len("extend-") :]] = items
+            else:
+                setattr(cfg, key.replace("-", "_"), items)
+        elif kind == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(path, f"'{where}' expects a table of glob = [rules]")
+            pfi = {}
+            for glob, rules in value.items():
+                _check_globs([glob], path, f"{where}.{glob}")
+                pfi[glob] = _str_list(rules, path, f"{where}.{glob}")
+            cfg.per_file_ignores = pfi
+        elif kind == "roles":
+            cfg.roles = _roles(value, path, where)
+        elif kind == "helper":
+            cfg.helper = _helper(value, path, where)
+        elif kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(path, f"'{where}' expects a positive integer (bytes)")
+            cfg.max_file_size = value
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise ConfigError(path, f"'{where}' expects true or false")
+            cfg.respect_gitignore = value
+    for base, items in extend.items():
+        attr = base.replace("-", "_")
+        if attr == "exclude":
+            cfg.extend_exclude = items
+        else:
+            setattr(cfg, attr, (*getattr(cfg, attr), *items))
+    return cfg
+
+
+def _str_list(value: Any, path: Path, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise ConfigError(
+            path, f"'{where}' expects a list of strings, got a string (use [\"...\"])"
+        )
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(path, f"'{where}' expects a list of strings")
+    return tuple(value)
+
+
+def _check_globs(globs: Iterable[str], path: Path, where: str) -> None:
+    for glob in globs:
+        if not glob.strip():
+            raise ConfigError(path, f"'{where}': empty glob")
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except Exception as exc:  # pathspec raises several types for bad patterns
+            raise ConfigError(path, f"'{where}': bad glob {glob!r}: {exc}") from None
+        if glob.count("[") != glob.count("]"):
+            raise ConfigError(path, f"'{where}': bad glob {glob!r}: unbalanced brackets")
+
+
+def _roles(value: Any, path: Path, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, f"'{where}' expects a table of role = [globs]")
+    roles = dict(DEFAULT_ROLES)
+    for name, globs in value.items():
+        base = name[len("extend-") :] if name.startswith("extend-") else name
+        if base not in DEFAULT_ROLES:
+            hint = difflib.get_close_matches(base, list(DEFAULT_ROLES), n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            allowed = ", ".join(DEFAULT_ROLES)
+            raise ConfigError(
+                path, f"unknown role '{where}.{name}'{suggestion}; roles are {allowed}"
+            )
+        items = _str_list(globs, path, f"{where}.{name}")
+        _check_globs(items, path, f"{where}.{name}")
+        roles[base] = (*roles[base], *items) if name.startswith("extend-") else items
+    return roles
+
+
+def _helper(value: Any, path: Path, where: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(path, f"'{where}' expects a table")
+    helper = dict(DEFAULT_HELPER)
+    for key, item in value.items():
+        if key not in DEFAULT_HELPER:
+            hint = difflib.get_close_matches(key, list(DEFAULT_HELPER), n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise ConfigError(path, f"unknown key '{where}.{key}'{suggestion}")
+        if not isinstance(item, str) or not item:
+            raise ConfigError(path, f"'{where}.{key}' expects a non-empty string")
+        helper[key] = item
+    return helper

@@ -1,0 +1,234 @@
+"""Find the files to lint: walk the tree honouring .gitignore files and the config excludes."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from lint_integration.classify import language_of, needs_head, role_of
+from lint_integration.config import Config
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file selected for linting."""
+
+    path: Path  # absolute, as found (not resolved through symlinks)
+    relpath: str  # posix path relative to the project root, for role and glob matching
+    language: str
+    role: str
+    explicit: bool = False
+
+
+@dataclass
+class Discovery:
+    """The result of a walk: the files, plus notices about what was passed over and why."""
+
+    files: list[SourceFile] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def find_git_root(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+class _IgnoreStack:
+    """Gitignore specs from the repository root down to the current directory."""
+
+    def __init__(self, git_root: Path | None, enabled: bool) -> None:
+        self.git_root = git_root
+        self.enabled = enabled
+        self._cache: dict[Path, pathspec.PathSpec | None] = {}
+        self.errors: list[str] = []
+
+    def _spec_for(self, directory: Path) -> pathspec.PathSpec | None:
+        if directory in self._cache:
+            return self._cache[directory]
+        lines: list[str] = []
+        files = [directory / ".gitignore"]
+        if directory == self.git_root:
+            files.insert(0, directory / ".git" / "info" / "exclude")
+        for file in files:
+            try:
+                text = file.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            lines.extend(text.splitlines())
+        spec = None
+        if lines:
+            try:
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            except Exception as exc:  # a pattern pathspec cannot compile: drop it, say so
+                self.errors.append(f"{directory / '.gitignore'}: ignoring bad pattern: {exc}")
+                good = []
+                for line in lines:
+                    try:
+                        pathspec.GitIgnoreSpec.from_lines([line])
+                        good.append(line)
+                    except Exception:
+                        continue
+                spec = pathspec.GitIgnoreSpec.from_lines(good)
+        self._cache[directory] = spec
+        return spec
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        if not self.enabled or self.git_root is None:
+            return False
+        try:
+            rel_to_root = path.relative_to(self.git_root)
+        except ValueError:
+            return False
+        # Deepest .gitignore first: the nearest one that has an opinion decides.
+        parents = [self.git_root / p for p in _prefixes(rel_to_root.parent.parts)]
+        for directory in reversed(parents):
+            spec = self._spec_for(directory)
+            if spec is None:
+                continue
+            rel = path.relative_to(directory).as_posix() + ("/" if is_dir else "")
+            result = spec.check_file(rel)
+            if result.include is not None:
+                return bool(result.include)
+        return False
+
+
+def _prefixes(parts: tuple[str, ...]) -> list[Path]:
+    out = [Path()]
+    for i in range(len(parts)):
+        out.append(Path(*parts[: i + 1]))
+    return out
+
+
+def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> Discovery:
+    """Every lintable file under ``paths`` (files named explicitly are kept unless forced)."""
+    result = Discovery()
+    git_root = find_git_root(paths[0].resolve() if paths else config.root)
+    ignores = _IgnoreStack(git_root, config.respect_gitignore)
+    exclude = config.spec("exclude")
+    include = config.spec("include") if config.include else None
+    seen: set[Path] = set()
+    root = config.root.resolve()
+
+    def rel(path: Path) -> str:
+        absolute = Path(os.path.abspath(path))
+        try:
+            return absolute.relative_to(root).as_posix()
+        except ValueError:
+            return absolute.as_posix().lstrip("/")
+
+    def excluded(path: Path, is_dir: bool) -> bool:
+        r = rel(path)
+        probe = r + "/" if is_dir else r
+        return bool(exclude.match_file(probe)) or ignores.ignored(
+            Path(os.path.abspath(path)), is_dir
+        )
+
+    def add(path: Path, explicit: bool) -> None:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            result.notices.append(f"{path}: cannot resolve path ({_reason(exc)}); skipped")
+            return
+        if path.is_symlink() and not _inside(real, scan_root):
+            result.notices.append(f"{path}: symlink points outside the scanned tree; skipped")
+            return
+        if real in seen:
+            return
+        head = None
+        if needs_head(str(path)):
+            head = _head(real)
+        language = language_of(str(path), head)
+        if language is None:
+            if explicit and path.is_file():
+                result.notices.append(f"{path}: not a language lint-integration reads; skipped")
+            return
+        relpath = rel(path)
+        if include is not None and not explicit and not include.match_file(relpath):
+            return
+        seen.add(real)
+        result.files.append(SourceFile(path, relpath, language, role_of(relpath, config), explicit))
+
+    for arg in paths:
+        scan_root = Path(os.path.abspath(arg))
+        if not os.path.lexists(arg):
+            result.notices.append(f"{arg}: no such file or directory")
+            continue
+        if arg.is_dir() and not arg.is_symlink():
+            if force_exclude and excluded(arg, True):
+                continue
+            _walk(arg, excluded, add, result, scan_root)
+        elif arg.is_dir():
+            result.notices.append(f"{arg}: is a symlink to a directory; not followed")
+        else:
+            scan_root = Path(os.path.abspath(arg.parent))
+            if force_exclude and excluded(arg, False):
+                continue
+            add(arg, explicit=True)
+    result.notices.extend(ignores.errors)
+    result.files.sort(key=lambda f: f.relpath)
+    return result
+
+
+def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            result.notices.append(f"{directory}: cannot read directory ({_reason(exc)}); skipped")
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file(follow_symlinks=True)
+            except OSError:
+                continue
+            if is_dir:
+                if not excluded(path, True):
+                    subdirs.append(path)
+            elif is_link and not is_file:
+                # Links to directories are never followed (no loops, no escapes); dangling ones
+                # are not files.
+                continue
+            elif is_file and not excluded(path, False):
+                add(path, explicit=False)
+        stack.extend(reversed(subdirs))
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(128)
+    except OSError:
+        return b""
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+def is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False

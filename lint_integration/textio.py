@@ -1,0 +1,130 @@
+"""Read source files faithfully and write them back atomically, byte for byte where untouched.
+
+A file is decoded with its BOM or PEP 263 cookie (Python) and UTF-8 otherwise; the encoding,
+BOM, dominant line ending and permission bits are remembered so that a fix writes them back.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+class SourceError(Exception):
+    """A file that cannot be read or decoded; ``line`` is 1-based when known."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """Decoded text plus what is needed to write it back unchanged."""
+
+    text: str
+    encoding: str
+    bom: bool
+    newline: str
+    raw: bytes
+    mode: int | None = None
+
+
+def detect_encoding(raw: bytes, python: bool) -> tuple[str, bool]:
+    """The encoding of ``raw`` and whether it starts with a UTF-8 BOM."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8", True
+    if python:
+        for line in raw.split(b"\n", 2)[:2]:
+            match = _COOKIE.match(line)
+            if match:
+                name = match.group(1).decode("ascii", "replace")
+                try:
+                    return codecs.lookup(name).name, False
+                except LookupError:
+                    raise SourceError(f"unknown encoding in coding cookie: {name}") from None
+            if line.strip() and not line.lstrip().startswith(b"#"):
+                break
+    return "utf-8", False
+
+
+def decode(raw: bytes, python: bool = False) -> SourceText:
+    """Decode ``raw`` or raise SourceError with the line of the first bad byte."""
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise SourceError("file contains NUL bytes (binary?)", line)
+    encoding, bom = detect_encoding(raw, python)
+    body = raw[len(codecs.BOM_UTF8) :] if bom else raw
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (body.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SourceError(
+            f"invalid {encoding} byte {body[exc.start : exc.start + 1]!r}"
+            + ("" if python else " (only UTF-8 is read)"),
+            line,
+            col,
+        ) from None
+    return SourceText(text, encoding, bom, _newline(text), raw)
+
+
+def _newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    return "\r\n" if crlf > lf else "\n"
+
+
+def read_source(path: Path, python: bool = False) -> SourceText:
+    """Read and decode ``path`` (OSError and SourceError propagate)."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+        mode = os.fstat(fh.fileno()).st_mode
+    src = decode(raw, python)
+    return SourceText(src.text, src.encoding, src.bom, src.newline, raw, stat.S_IMODE(mode))
+
+
+def encode(text: str, like: SourceText) -> bytes:
+    """Encode ``text`` the way ``like`` was encoded (BOM included)."""
+    data = text.encode(like.encoding)
+    return codecs.BOM_UTF8 + data if like.bom else data
+
+
+class ChangedOnDisk(Exception):
+    """The file changed between reading it and writing the fix."""
+
+
+def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None:
+    """Write ``data`` to ``path`` through a temp file and rename, keeping permission bits.
+
+    With ``expected``, refuse (ChangedOnDisk) when the file no longer holds those bytes. The
+    temp file is removed on any failure, KeyboardInterrupt included.
+    """
+    target = Path(os.path.realpath(path))
+    st = target.stat()
+    if expected is not None and target.read_bytes() != expected:
+        raise ChangedOnDisk(str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".li-tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        with contextlib.suppress(OSError):
+            os.chown(tmp, st.st_uid, st.st_gid)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
