@@ -129,7 +129,17 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
             Path(os.path.abspath(path)), is_dir
         )
 
+    deferred: list[tuple[Path, Path]] = []
+
     def add(path: Path, explicit: bool) -> None:
+        if not explicit and path.is_symlink():
+            # Links are considered after every regular file, so a file reachable both directly
+            # and through an in-tree link is reported under its own path.
+            deferred.append((path, scan_root))
+            return
+        add_now(path, explicit, scan_root)
+
+    def add_now(path: Path, explicit: bool, scan_root: Path) -> None:
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
@@ -170,6 +180,8 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
             if force_exclude and excluded(arg, False):
                 continue
             add(arg, explicit=True)
+    for path, scan_root in deferred:
+        add_now(path, False, scan_root)
     result.notices.extend(ignores.errors)
     result.files.sort(key=lambda f: f.relpath)
     return result

@@ -1,0 +1,58 @@
+"""Shared test helpers: run the CLI in-process and through a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run_cli(args: list[str], cwd: Path | None = None, input: str | None = None):
+    """Run ``python -m lint_integration ARGS`` in a subprocess; returns CompletedProcess."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTEGRATION_MODE")}
+    return subprocess.run(
+        [sys.executable, "-m", "lint_integration", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=input,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def cli():
+    """Invoke the click app in-process (fast path for most CLI tests)."""
+    from lint_integration.cli import main
+
+    runner = CliRunner()
+
+    def invoke(args: list[str]):
+        return runner.invoke(main, args, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write files under tmp_path: write({"a/b.py": "text"}) -> tmp_path."""
+
+    def _write(files: dict[str, str | bytes]) -> Path:
+        for rel, content in files.items():
+            path = tmp_path / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return tmp_path
+
+    return _write
