@@ -76,6 +76,14 @@ def _shebang_language(head: bytes) -> str | None:
     return None
 
 
+def might_be_source(name: str) -> bool:
+    """False when a file name alone rules out every language (checked before anything else)."""
+    suffix = os.path.splitext(name)[1].lower()
+    if not suffix or name == "Tiltfile" or name == "package.json":
+        return True
+    return suffix in _BY_SUFFIX or suffix in (".tiltfile", ".star")
+
+
 def needs_head(path: str) -> bool:
     """True when only the shebang can tell this file's language."""
     name = os.path.basename(path)
@@ -85,6 +93,6 @@ def needs_head(path: str) -> bool:
 def role_of(relpath: str, config: Config) -> str:
     """The first role (helper, runner, ci, suite) whose globs match ``relpath``, else other."""
     for role in ROLE_ORDER:
-        if config.spec(role).match_file(relpath):
+        if config.matcher(role)(relpath):
             return role
     return OTHER

@@ -18,7 +18,7 @@ import click
 from lint_integration import __version__
 
 ISSUES_URL = "https://github.com/platform/lint-integration/issues"
-OUTPUT_FORMATS = ("text", "concise", "json", "github")
+OUTPUT_FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab")
 
 
 class UsageError(click.ClickException):
@@ -83,10 +83,53 @@ def common_options(fn):
             help="Apply excludes even to files named on the command line (for pre-commit).",
         ),
         click.option("--verbose", "-v", is_flag=True, help="Show tracebacks and more detail."),
+        *run_options,
     ]
     for option in reversed(options):
         fn = option(fn)
     return fn
+
+
+_RUN_META = "lint_integration.run_options"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    """Keep a run option in the context, for ``prepare`` (commands need no extra parameter)."""
+    ctx.meta.setdefault(_RUN_META, {})[param.name] = value
+    return value
+
+
+run_options = [
+    click.option(
+        "--since",
+        metavar="REF",
+        expose_value=False,
+        callback=_remember,
+        help="Only files changed since this git ref, plus Python modules that import them.",
+    ),
+    click.option(
+        "--no-cache",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember,
+        help="Neither read nor write the result cache.",
+    ),
+    click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        expose_value=False,
+        callback=_remember,
+        help="Where to keep the cache (default: .lint-integration-cache in the project root).",
+    ),
+    click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        expose_value=False,
+        callback=_remember,
+        help="Worker processes for parsing (default: one per CPU; 1 disables the pool).",
+    ),
+]
 
 
 @dataclass
@@ -97,6 +140,7 @@ class Prepared:
     files: list
     selection: object
     notices: list[str]
+    options: object = None  # engine.RunOptions: cache, cache dir, jobs
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -115,7 +159,7 @@ def prepare(
     from lint_integration import registry
     from lint_integration.config import find_config, load_config
     from lint_integration.discovery import discover, find_git_root
-    from lint_integration.engine import RuleSelection
+    from lint_integration.engine import RuleSelection, RunOptions
 
     targets = list(paths) or [Path(".")]
     if config_file is not None and not config_file.is_file():
@@ -141,7 +185,26 @@ def prepare(
             raise UsageError(f"{where}unknown rule selector '{sel}'{suggestion}")
     selection = RuleSelection(config, selectors, ignores)
     found = discover(targets, config, force_exclude=force_exclude)
-    return Prepared(config, found.files, selection, found.notices)
+    meta = _run_meta()
+    files = found.files
+    if meta.get("since"):
+        from lint_integration.since import SinceError, select_since
+
+        try:
+            files = select_since(files, meta["since"], targets[0].resolve(), config.source)
+        except SinceError as exc:
+            raise UsageError(str(exc)) from None
+    options = RunOptions(
+        cache=not meta.get("no_cache"),
+        cache_dir=meta["cache_dir"].resolve() if meta.get("cache_dir") else None,
+        jobs=meta.get("jobs"),
+    )
+    return Prepared(config, files, selection, found.notices, options)
+
+
+def _run_meta() -> dict:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_RUN_META, {}) if ctx is not None else {}
 
 
 def emit_notices(notices: list[str]) -> None:
@@ -170,6 +233,21 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option(
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of stdout.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record the current findings in this baseline file and exit 0.",
+)
 @run_guarded
 def check(
     paths,
@@ -186,23 +264,39 @@ def check(
     statistics,
     exit_zero,
     quiet,
+    output_file,
+    baseline,
+    write_baseline,
 ) -> int:
     """Report every violation of the integration-mode contract under PATHS (default: .)."""
+    from lint_integration import cli_report
     from lint_integration.engine import run
     from lint_integration.report import formatters
 
     prepared = prepare(paths, config_file, select, ignore, rule, force_exclude)
-    result = run(prepared.files, prepared.config, prepared.selection, prepared.notices)
+    known = cli_report.load_baseline_option(baseline)
+    result = run(
+        prepared.files, prepared.config, prepared.selection, prepared.notices, prepared.options
+    )
+    if write_baseline is not None:
+        return cli_report.write_baseline_option(write_baseline, prepared, result)
+    if known is not None:
+        result = cli_report.apply_baseline_option(known, prepared, result)
     emit_notices(result.notices)
     options = {
-        "show_source": sys.stdout.isatty() if show_source is None else show_source,
+        "root": cli_report.report_root_for(prepared.config),
+        "show_source": (sys.stdout.isatty() and output_file is None)
+        if show_source is None
+        else show_source,
         "show_fixes": show_fixes,
         "show_suppressed": show_suppressed,
         "statistics": statistics,
         "quiet": quiet,
     }
     output = formatters()[output_format](result, options)
-    if output:
+    if output_file is not None:
+        cli_report.write_report(output_file, output)
+    elif output:
         click.echo(output, nl=False)
     if result.findings and not exit_zero:
         return 1
@@ -252,3 +346,18 @@ def explain(rule: str) -> None:
     click.echo(f"# {r.name} ({r.code})\n\n{r.summary}\n\nFixable: {'yes' if r.fixable else 'no'}")
     click.echo(f"Languages: {', '.join(r.languages) or '-'}\n")
     click.echo(r.doc.rstrip())
+
+
+from lint_integration.cli_fix import fix  # noqa: E402
+from lint_integration.cli_init import init  # noqa: E402
+
+main.add_command(fix)
+main.add_command(init)
+
+from lint_integration.cli_clean import clean  # noqa: E402
+
+main.add_command(clean)
+
+from lint_integration.cli_inventory import inventory  # noqa: E402
+
+main.add_command(inventory)

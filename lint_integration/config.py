@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ DEFAULT_ALLOWED_ENV = (
     "TERM",
     "PYTHONPATH",
     "PYTEST_*",
+    "LD_LIBRARY_PATH",
     "VIRTUAL_ENV",
     "XDG_*",
     "NODE_ENV",
@@ -179,6 +181,7 @@ class Config:
 
     # Derived matchers, built lazily.
     _specs: dict[str, pathspec.PathSpec] = field(default_factory=dict, repr=False)
+    _matchers: dict[str, Callable[[str], bool]] = field(default_factory=dict, repr=False)
 
     def spec(self, key: str) -> pathspec.PathSpec:
         """A gitignore-style matcher for an exclude/include/role glob list."""
@@ -191,6 +194,13 @@ class Config:
                 patterns = self.roles.get(key, ())
             self._specs[key] = pathspec.GitIgnoreSpec.from_lines(list(patterns))
         return self._specs[key]
+
+    def matcher(self, key: str) -> Callable[[str], bool]:
+        """``spec(key).match_file`` for normalized relative posix paths: one regex search when
+        the globs are all positive (the usual case; discovery asks for every file)."""
+        if key not in self._matchers:
+            self._matchers[key] = _fast_matcher(self.spec(key))
+        return self._matchers[key]
 
     def is_legacy_toggle(self, name: str) -> bool:
         return _matches_any(name, self.legacy_toggles)
@@ -221,6 +231,22 @@ class Config:
             self.max_file_size,
         ]
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _fast_matcher(spec: pathspec.PathSpec) -> Callable[[str], bool]:
+    active = [p for p in getattr(spec, "patterns", ()) if getattr(p, "include", None) is not None]
+    if not all(p.include is True and getattr(p, "regex", None) is not None for p in active):
+        return spec.match_file  # negations: keep pathspec's ordering rules
+    if not active:
+        return lambda path: False
+    try:
+        combined = re.compile(
+            "|".join(f"(?:{re.sub(r'[(][?]P<[^>]*>', '(?:', p.regex.pattern)})" for p in active)
+        )
+    except re.error:
+        return spec.match_file
+    search = combined.search
+    return lambda path: search(path) is not None
 
 
 def _matches_any(name: str, patterns: Iterable[str]) -> bool:

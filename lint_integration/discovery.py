@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pathspec
 
-from lint_integration.classify import language_of, needs_head, role_of
+from lint_integration.classify import language_of, might_be_source, needs_head, role_of
 from lint_integration.config import Config
 
 
@@ -47,6 +47,10 @@ class _IgnoreStack:
         self.enabled = enabled
         self._cache: dict[Path, pathspec.PathSpec | None] = {}
         self.errors: list[str] = []
+        # Hot path state: the root as a string prefix, and per directory (relative to the
+        # root) the ancestors that have a spec, deepest first.
+        self._prefix = str(git_root).rstrip(os.sep) + os.sep if git_root is not None else ""
+        self._chains: dict[str, list[tuple[int, pathspec.PathSpec]]] = {}
 
     def _spec_for(self, directory: Path) -> pathspec.PathSpec | None:
         if directory in self._cache:
@@ -77,6 +81,37 @@ class _IgnoreStack:
                 spec = pathspec.GitIgnoreSpec.from_lines(good)
         self._cache[directory] = spec
         return spec
+
+    def _chain(self, parent: str) -> list[tuple[int, pathspec.PathSpec]]:
+        """``(offset of the directory's part of the path, spec)`` for ``parent``'s ancestors."""
+        chain = self._chains.get(parent)
+        if chain is None:
+            assert self.git_root is not None
+            parts = parent.split("/") if parent else []
+            chain = []
+            for depth in range(len(parts), -1, -1):
+                prefix = "/".join(parts[:depth])
+                spec = self._spec_for(self.git_root / prefix if prefix else self.git_root)
+                if spec is not None:
+                    chain.append((len(prefix) + 1 if prefix else 0, spec))
+            self._chains[parent] = chain
+        return chain
+
+    def ignored_abs(self, absolute: str, is_dir: bool) -> bool:
+        """``ignored`` for a normalized absolute path string (the fast path of the walk)."""
+        if not self.enabled or self.git_root is None:
+            return False
+        if not absolute.startswith(self._prefix):
+            return self.ignored(Path(absolute), is_dir)
+        rel = absolute[len(self._prefix) :]
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
+        suffix = "/" if is_dir else ""
+        for offset, spec in self._chain(rel.rpartition("/")[0]):
+            result = spec.check_file(rel[offset:] + suffix)
+            if result.include is not None:
+                return bool(result.include)
+        return False
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         if not self.enabled or self.git_root is None:
@@ -110,56 +145,79 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     result = Discovery()
     git_root = find_git_root(paths[0].resolve() if paths else config.root)
     ignores = _IgnoreStack(git_root, config.respect_gitignore)
-    exclude = config.spec("exclude")
-    include = config.spec("include") if config.include else None
-    seen: set[Path] = set()
+    exclude = config.matcher("exclude")
+    include = config.matcher("include") if config.include else None
+    seen: set[str] = set()
     root = config.root.resolve()
+    root_str = str(root)
+    root_prefix = root_str.rstrip(os.sep) + os.sep
+    real_dirs: dict[str, str] = {}
+
+    def rel_abs(absolute: str) -> str:
+        """``rel`` of a normalized absolute path string (string operations only)."""
+        if absolute.startswith(root_prefix):
+            out = absolute[len(root_prefix) :]
+        elif absolute == root_str:
+            out = "."
+        else:
+            return Path(absolute).as_posix().lstrip("/")
+        return out.replace(os.sep, "/") if os.sep != "/" else out
 
     def rel(path: Path) -> str:
-        absolute = Path(os.path.abspath(path))
-        try:
-            return absolute.relative_to(root).as_posix()
-        except ValueError:
-            return absolute.as_posix().lstrip("/")
+        return rel_abs(os.path.abspath(path))
 
     def excluded(path: Path, is_dir: bool) -> bool:
-        r = rel(path)
+        absolute = os.path.abspath(path)
+        r = rel_abs(absolute)
         probe = r + "/" if is_dir else r
-        return bool(exclude.match_file(probe)) or ignores.ignored(
-            Path(os.path.abspath(path)), is_dir
-        )
+        return exclude(probe) or ignores.ignored_abs(absolute, is_dir)
+
+    def real_path(path: Path, is_link: bool) -> str:
+        """The resolved path; for a plain file, its directory's resolved path plus its name."""
+        if is_link:
+            return str(path.resolve(strict=True))
+        directory, name = os.path.split(os.path.abspath(path))
+        real_dir = real_dirs.get(directory)
+        if real_dir is None:
+            real_dir = real_dirs[directory] = os.path.realpath(directory)
+        real = os.path.join(real_dir, name)
+        if not os.path.exists(real):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real
 
     deferred: list[tuple[Path, Path]] = []
 
-    def add(path: Path, explicit: bool) -> None:
-        if not explicit and path.is_symlink():
+    def add(path: Path, explicit: bool, is_link: bool | None = None) -> None:
+        if is_link is None:
+            is_link = path.is_symlink()
+        if not explicit and is_link:
             # Links are considered after every regular file, so a file reachable both directly
             # and through an in-tree link is reported under its own path.
             deferred.append((path, scan_root))
             return
-        add_now(path, explicit, scan_root)
+        add_now(path, explicit, scan_root, is_link)
 
-    def add_now(path: Path, explicit: bool, scan_root: Path) -> None:
+    def add_now(path: Path, explicit: bool, scan_root: Path, is_link: bool = True) -> None:
         try:
-            real = path.resolve(strict=True)
+            real = real_path(path, is_link)
         except (OSError, RuntimeError) as exc:
             result.notices.append(f"{path}: cannot resolve path ({_reason(exc)}); skipped")
             return
-        if path.is_symlink() and not _inside(real, scan_root):
+        if is_link and not _inside(Path(real), scan_root):
             result.notices.append(f"{path}: symlink points outside the scanned tree; skipped")
             return
         if real in seen:
             return
         head = None
         if needs_head(str(path)):
-            head = _head(real)
+            head = _head(Path(real))
         language = language_of(str(path), head)
         if language is None:
             if explicit and path.is_file():
                 result.notices.append(f"{path}: not a language lint-integration reads; skipped")
             return
         relpath = rel(path)
-        if include is not None and not explicit and not include.match_file(relpath):
+        if include is not None and not explicit and not include(relpath):
             return
         seen.add(real)
         result.files.append(SourceFile(path, relpath, language, role_of(relpath, config), explicit))
@@ -212,8 +270,8 @@ def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
                 # Links to directories are never followed (no loops, no escapes); dangling ones
                 # are not files.
                 continue
-            elif is_file and not excluded(path, False):
-                add(path, explicit=False)
+            elif is_file and might_be_source(entry.name) and not excluded(path, False):
+                add(path, explicit=False, is_link=is_link)
         stack.extend(reversed(subdirs))
 
 

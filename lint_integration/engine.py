@@ -6,8 +6,10 @@ per-file-ignores and suppressions -> one finding per construct.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +24,10 @@ from lint_integration.suppressions import Suppressions
 from lint_integration.textio import SourceError, SourceText, decode
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: str | None = None) -> str:
     """A path as users see it: relative to the current directory when below it."""
     absolute = os.path.abspath(path)
-    cwd = os.getcwd()
+    cwd = cwd or os.getcwd()
     if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
         return os.path.relpath(absolute, cwd)
     return absolute
@@ -49,6 +51,11 @@ class FileContext:
     def role(self) -> str:
         return self.file.role
 
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The file's lines, split once (findings quote their construct from them)."""
+        return self.text.splitlines()
+
     @property
     def language(self) -> str:
         return self.file.language
@@ -68,7 +75,7 @@ class FileContext:
     ) -> Finding:
         """A finding of ``rule`` at 1-based (line, column) ``start``..``end`` in this file."""
         if snippet is None:
-            snippet = _snippet(self.text, start, end)
+            snippet = _snippet(self.lines, start, end)
         return Finding(
             rule=rule.name,
             code=rule.code,
@@ -83,8 +90,8 @@ class FileContext:
         )
 
 
-def _snippet(text: str, start: tuple[int, int], end: tuple[int, int]) -> str:
-    lines = text.splitlines()[start[0] - 1 : end[0]]
+def _snippet(all_lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    lines = all_lines[start[0] - 1 : end[0]]
     return " ".join(" ".join(line.split()) for line in lines)[:200]
 
 
@@ -99,40 +106,129 @@ class FileResult:
     parsed: bool = False
 
 
-class ProjectIndex:
-    """Cross-module knowledge: per-module summaries, computed on demand and memoized."""
+class _Frame:
+    """A summary being computed: the files it consulted, and whether it met an import cycle."""
 
-    def __init__(self, config: Config) -> None:
+    __slots__ = ("cyclic", "deps", "key")
+
+    def __init__(self, key: tuple[str, str]) -> None:
+        self.key = key
+        self.deps: dict[str, str] = {}
+        self.cyclic = False
+
+
+class ProjectIndex:
+    """Cross-module knowledge: per-module summaries, computed on demand and memoized.
+
+    Every summary consulted while a file is checked is recorded (path and content signature,
+    transitively) so a cached result can be trusted only while those files are unchanged.
+
+    Import cycles are cut where they close: the module being summarized reads as unknown. Where
+    the cut falls depends on which module was asked for first, so a summary that met a cycle is
+    reused only within the request that computed it; summaries that met none are memoized (and
+    cached). A file's findings therefore never depend on the order files are checked in, nor on
+    which worker process checks them.
+    """
+
+    def __init__(self, config: Config, cache: Any = None) -> None:
         self.config = config
-        self._summaries: dict[tuple[str, Path], Any] = {}
-        self._in_progress: set[tuple[str, Path]] = set()
+        self.cache = cache
+        self._memo: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {}
+        self._request: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {}
+        self._stack: list[_Frame] = []
+        self._recordings: list[dict[str, str]] = []
+        self._scratch: dict[Any, Any] = {}
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, str]]:
+        """Collect ``{path: signature}`` of every module consulted inside the block."""
+        deps: dict[str, str] = {}
+        self._recordings.append(deps)
+        try:
+            yield deps
+        finally:
+            self._recordings.pop()
+
+    def memo(self, key: Any, compute: Any) -> Any:
+        """A per-process memo for frontends: ``compute()`` once per ``key``.
+
+        For work that depends only on its key (e.g. parsing a module, keyed by path and content
+        hash), so that summaries recomputed around an import cycle do not parse again.
+        """
+        if key not in self._scratch:
+            self._scratch[key] = compute()
+        return self._scratch[key]
+
+    def _note(self, deps: dict[str, str], cyclic: bool) -> None:
+        if self._stack:
+            self._stack[-1].deps.update(deps)
+            self._stack[-1].cyclic |= cyclic
+        elif self._recordings:
+            self._recordings[-1].update(deps)
 
     def summary(self, language: str, path: Path) -> Any:
         """The summary of the module at ``path`` (None when unreadable or not summarizable)."""
-        key = (language, Path(os.path.abspath(path)))
-        if key in self._summaries:
-            return self._summaries[key]
-        if key in self._in_progress:  # an import cycle: treat as unknown for now
+        abspath = os.path.abspath(path)
+        key = (language, abspath)
+        known = self._memo.get(key)
+        if known is not None:
+            self._note(known[1], False)
+            return known[0]
+        if any(frame.key == key for frame in self._stack):  # an import cycle closes here
+            self._stack[-1].cyclic = True
             return None
+        known = self._request.get(key)
+        if known is not None:
+            self._note(known[1], True)
+            return known[0]
         module = frontend(language)
         summarize = getattr(module, "summarize", None)
         if summarize is None:
             return None
-        self._in_progress.add(key)
-        try:
+        raw, signature = self._read(abspath)
+        deps = {abspath: signature}
+        cyclic = False
+        value = None
+        cached = False
+        if raw is not None and self.cache is not None:
+            cached, value, stored = self.cache.load_summary(
+                language, abspath, signature, self.config.max_file_size
+            )
+            deps.update(stored)
+        if raw is not None and not cached:
+            frame = _Frame(key)
+            self._stack.append(frame)
             try:
-                if os.path.getsize(key[1]) > self.config.max_file_size:
-                    value = None
-                else:
-                    with open(key[1], "rb") as fh:
-                        raw = fh.read()
-                    value = summarize(key[1], raw, self)
+                value = summarize(Path(abspath), raw, self)
             except (OSError, SourceError, ParseFailure, RecursionError, ValueError):
                 value = None
-        finally:
-            self._in_progress.discard(key)
-        self._summaries[key] = value
+            finally:
+                self._stack.pop()
+            deps.update(frame.deps)
+            cyclic = frame.cyclic
+            if not cyclic and self.cache is not None:
+                self.cache.store_summary(language, abspath, signature, deps.items(), value)
+        (self._request if cyclic else self._memo)[key] = (value, deps)
+        self._note(deps, cyclic)
+        if not self._stack:
+            self._request.clear()
         return value
+
+    def _read(self, abspath: str) -> tuple[bytes | None, str]:
+        from lint_integration.cache import raw_signature
+
+        raw = size = None
+        try:
+            size = os.path.getsize(abspath)
+            if size <= self.config.max_file_size:
+                with open(abspath, "rb") as fh:
+                    raw = fh.read()
+        except OSError:
+            raw = None
+        signature = raw_signature(raw, size, self.config.max_file_size)
+        if self.cache is not None:
+            self.cache.note_signature(abspath, signature)
+        return raw, signature
 
 
 class RuleSelection:
@@ -173,14 +269,36 @@ def check_file(
     file: SourceFile, config: Config, selection: RuleSelection, project: ProjectIndex
 ) -> FileResult:
     """Check one file. Never raises for bad input: problems become parse-error findings."""
-    display = display_path(file.path)
-    result = FileResult(display)
+    staged = stage_file(file, config, selection, project)
+    if isinstance(staged, FileResult):
+        return staged
+    return check_source(file, staged, config, selection, project)
+
+
+def stage_file(
+    file: SourceFile,
+    config: Config,
+    selection: RuleSelection,
+    project: ProjectIndex | None = None,
+    cwd: str | None = None,
+) -> FileResult | bytes:
+    """Read a file and run its language's prefilter.
+
+    Returns the finished result when nothing in the file needs parsing (no rule applies, the
+    file is too big or unreadable, or the prefilter rules it out), else the file's bytes.
+
+    The prefilter has two stages: ``might_match`` looks at the file's own bytes; the optional
+    ``prescreen(raw, file, config, project)`` may also read other files (never parse them) to
+    rule out the rest, e.g. a suite whose imports lead to no env-derived name.
+    """
+    display = display_path(file.path, cwd)
     rules = selection.for_file(file.relpath)
     if not rules:
-        return result
+        return FileResult(display)
     try:
         size = os.path.getsize(file.path)
         if size > config.max_file_size:
+            result = FileResult(display)
             result.notices.append(
                 f"{display}: skipped, {size:,} bytes is over max-file-size "
                 f"({config.max_file_size:,})"
@@ -189,12 +307,32 @@ def check_file(
         with open(file.path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
+        result = FileResult(display)
         _parse_error(result, rules, display, f"cannot read file: {_reason(exc)}", 1, 1)
         return result
-    module = frontend(file.language)
-    if module is None:
-        return result
-    if not module.might_match(raw, file.role, config):
+    module = _frontend(file.language)
+    if module is None or not module.might_match(raw, file.role, config):
+        return FileResult(display)
+    prescreen = getattr(module, "prescreen", None)
+    if prescreen is not None and not prescreen(raw, file, config, project):
+        return FileResult(display)
+    return raw
+
+
+def check_source(
+    file: SourceFile,
+    raw: bytes,
+    config: Config,
+    selection: RuleSelection,
+    project: ProjectIndex,
+    cwd: str | None = None,
+) -> FileResult:
+    """Decode, parse and run the rules on ``raw``, the content of ``file``."""
+    display = display_path(file.path, cwd)
+    result = FileResult(display)
+    rules = selection.for_file(file.relpath)
+    module = _frontend(file.language)
+    if not rules or module is None:
         return result
     try:
         source = decode(raw, python=file.language in ("python", "tiltfile"))
@@ -221,6 +359,19 @@ def check_file(
     for finding in findings:
         (result.suppressed if suppressions.covers(finding) else result.findings).append(finding)
     return result
+
+
+_MISSING_FRONTENDS: set[str] = set()
+
+
+def _frontend(language: str):
+    """``frontend(language)``, remembering languages that have no frontend installed."""
+    if language in _MISSING_FRONTENDS:
+        return None
+    module = frontend(language)
+    if module is None:
+        _MISSING_FRONTENDS.add(language)
+    return module
 
 
 def _parse_error(result: FileResult, rules, display: str, message: str, line: int, col: int):
@@ -278,13 +429,75 @@ class RunResult:
         return sorted((f for r in self.files for f in r.suppressed), key=Finding.sort_key)
 
 
+@dataclass
+class RunOptions:
+    """How a run is carried out; none of these change its results."""
+
+    cache: bool = True
+    cache_dir: Path | None = None
+    jobs: int | None = None  # None: one per CPU; 1: no process pool
+
+
 def run(
-    files: list[SourceFile], config: Config, selection: RuleSelection, notices: list[str]
+    files: list[SourceFile],
+    config: Config,
+    selection: RuleSelection,
+    notices: list[str],
+    options: RunOptions | None = None,
 ) -> RunResult:
-    """Check ``files`` in order (the process pool and the cache wrap this)."""
-    project = ProjectIndex(config)
-    results = [check_file(f, config, selection, project) for f in files]
+    """Check ``files``; results come back in the order of ``files``.
+
+    Every file is read and prefiltered here; only files that survive are parsed, unless the
+    cache holds their result. Enough parsing work goes to a process pool.
+    """
+    from lint_integration import parallel
+    from lint_integration.cache import Cache, content_hash
+
+    options = options or RunOptions()
+    cache = Cache.for_run(config, selection, options.cache_dir) if options.cache else None
+    cwd = os.getcwd()
+    project = ProjectIndex(config, cache)
+    results: list[FileResult | None] = [None] * len(files)
+    pending: list[parallel.Task] = []
+    for index, file in enumerate(files):
+        staged = stage_file(file, config, selection, project, cwd)
+        if isinstance(staged, FileResult):
+            results[index] = staged
+            continue
+        digest = content_hash(staged)
+        key = _cache_key(file, display_path(file.path, cwd))
+        if cache is not None:
+            cache.note_signature(key[-1], digest)
+            hit = cache.load_result(key, digest, config.max_file_size)
+            if hit is not None:
+                results[index] = hit
+                continue
+        pending.append(parallel.Task(index, file, staged, digest, key))
+    for task, result, deps in parallel.check_all(pending, config, selection, project, options, cwd):
+        results[task.index] = result
+        if cache is not None:
+            cache.store_result(task.key, task.digest, deps.items(), result)
+    done = [r for r in results if r is not None]
     all_notices = list(notices)
-    for r in results:
+    for r in done:
         all_notices.extend(r.notices)
-    return RunResult(results, all_notices, len(files))
+    return RunResult(done, all_notices, len(files))
+
+
+def _cache_key(file: SourceFile, display: str) -> tuple[str, ...]:
+    """What identifies a file's result besides its content (display path: paths in findings)."""
+    return (file.language, file.role, file.relpath, display, os.path.abspath(file.path))
+
+
+def check_tracked(
+    file: SourceFile,
+    raw: bytes,
+    config: Config,
+    selection: RuleSelection,
+    project: ProjectIndex,
+    cwd: str | None = None,
+) -> tuple[FileResult, dict[str, str]]:
+    """``check_source`` plus the modules (path -> content signature) it consulted."""
+    with project.recording() as deps:
+        result = check_source(file, raw, config, selection, project, cwd)
+    return result, deps

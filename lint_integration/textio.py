@@ -107,24 +107,48 @@ class ChangedOnDisk(Exception):
 def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None:
     """Write ``data`` to ``path`` through a temp file and rename, keeping permission bits.
 
-    With ``expected``, refuse (ChangedOnDisk) when the file no longer holds those bytes. The
-    temp file is removed on any failure, KeyboardInterrupt included.
+    The temp file lives in the target's directory (so the rename is atomic) and is removed on
+    any failure, KeyboardInterrupt included; the original is then untouched. A symlink is
+    written through to its target and stays a link. With ``expected``, refuse (ChangedOnDisk)
+    when the file no longer holds those bytes, checked again just before the rename.
     """
     target = Path(os.path.realpath(path))
     st = target.stat()
     if expected is not None and target.read_bytes() != expected:
         raise ChangedOnDisk(str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".li-tmp", dir=target.parent)
+    tmp: str | None = None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        with contextlib.suppress(OSError):
-            os.chown(tmp, st.st_uid, st.st_gid)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".li-tmp", dir=target.parent)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            with contextlib.suppress(OSError):
+                os.fchown(fd, st.st_uid, st.st_gid)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if expected is not None and target.read_bytes() != expected:
+            raise ChangedOnDisk(str(path))
         os.replace(tmp, target)
+        tmp = None
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
+    _fsync_directory(target.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable where the platform allows it (best effort)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,5 +1,6 @@
 """no-direct-env-probe: a suite reads a dependency env var instead of asking the helper."""
 
+from lint_integration.languages import envfacts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -36,11 +37,66 @@ The fix is safe for reads with a literal variable name. A read with a default va
 behaviour (the default is replaced by the mock default), so that fix is unsafe.
 """
 
+
+def check_typescript(analysis, ctx):
+    """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    return envfacts.probe_findings(analysis, ctx, RULE)
+
+
+check_go = check_typescript
+
+
+def check_python(analysis, ctx):
+    """Python: dependency variables read directly in a suite (not through a skip gate)."""
+    from lint_integration.findings import Applicability, Fix
+    from lint_integration.languages.python import report
+
+    if ctx.role != "suite" or not analysis.test_code:
+        return []
+    out = []
+    for read in analysis.probes:
+        fix = None
+        if read.var:
+            hint = f'require_env("{read.var}")'
+            message = (
+                f"suite reads {read.var} directly; use {hint} so repo mode gets the mock value "
+                "and cluster mode fails fast"
+            )
+            if read.kind != "contains":
+                safety = Applicability.UNSAFE if read.has_default else Applicability.SAFE
+                fix = Fix(safety, f"Replace the read with {hint}", codemod=RULE.name)
+        elif read.vars:
+            message = (
+                f"suite reads {report.names(read.vars)} directly; use require_env(...) for each "
+                "so repo mode gets the mock values and cluster mode fails fast"
+            )
+        else:
+            message = (
+                "suite reads an environment variable with a computed name directly; "
+                "use require_env(...) from the shared helper"
+            )
+        start, end = analysis.span(read.node)
+        out.append(ctx.finding(RULE, start, end, message, fix=fix))
+    config = ctx.config
+    for fn in analysis.env_functions:
+        used = [v for v in fn.call_vars if not config.is_allowed_env(v)]
+        if fn.gate_only or (fn.call_vars and not used):
+            continue
+        listed = f" ({report.names(used)})" if used else ""
+        message = (
+            f"`{fn.name}` reads the environment variable named by its `{fn.param}` "
+            f"argument{listed}; use require_env(...) from the shared helper"
+        )
+        start, end = analysis.header_span(fn.node)
+        out.append(ctx.finding(RULE, start, end, message))
+    return out
+
+
 RULE = Rule(
     name="no-direct-env-probe",
     code="LI002",
     summary="Suites read dependency variables through the helper, not the environment.",
     doc=DOC,
     fixable=True,
-    checks={},
+    checks={"python": check_python, "typescript": check_typescript, "go": check_go},
 )

@@ -1,5 +1,6 @@
 """no-legacy-toggle: a legacy live/skip toggle is read or set anywhere in the repo."""
 
+from lint_integration.languages import envfacts, facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -34,11 +35,77 @@ A live-only gate becomes `cluster_only` and a read becomes
 replaced by `INTEGRATION_MODE: cluster` (or removed when the mode is already set).
 """
 
+
+def check_typescript(analysis, ctx):
+    """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    return envfacts.toggle_findings(analysis, ctx, RULE)
+
+
+check_go = check_typescript
+
+
+def check_shell(analysis, ctx):
+    """Shell, CI YAML, Tiltfiles, package.json: the frontends list the sites (``facts.Site``)."""
+    return facts.emit(RULE, ctx, analysis.legacy_toggles())
+
+
+check_yaml = check_tiltfile = check_package_json = check_shell
+
+
+def check_python(analysis, ctx):
+    """Python: legacy toggles read, set or gating skips, in every role but the helper."""
+    from lint_integration.findings import Applicability, Fix
+    from lint_integration.languages.python import report
+
+    if ctx.role == "helper":
+        return []
+    out = []
+    for use in analysis.toggles:
+        fix = None
+        if use.kind == "gate":
+            gate = use.gate
+            message = (
+                f"{report.subject(gate)} {report.when(gate, 'legacy toggle')}"
+                f"{report.uses_note(gate)}; mark live-only tests cluster_only "
+                "(INTEGRATION_MODE=cluster is the one switch for live runs)"
+            )
+            span = analysis.gate_span(gate)
+            if use.fixable:
+                fix = Fix(
+                    Applicability.SAFE, "Replace the gate with cluster_only", codemod=RULE.name
+                )
+        elif use.kind == "read":
+            message = (
+                f"legacy toggle {use.var} read; use current_mode() is IntegrationMode.CLUSTER "
+                "(INTEGRATION_MODE=cluster)"
+            )
+            span = analysis.span(use.test_node or use.node)
+            if use.fixable:
+                fix = Fix(
+                    Applicability.SAFE,
+                    "Replace the test with current_mode() is IntegrationMode.CLUSTER",
+                    codemod=RULE.name,
+                )
+        else:
+            message = f"legacy toggle {use.var} set; set INTEGRATION_MODE=cluster instead"
+            span = analysis.span(use.node)
+        out.append(ctx.finding(RULE, span[0], span[1], message, fix=fix))
+    return out
+
+
 RULE = Rule(
     name="no-legacy-toggle",
     code="LI003",
     summary="Legacy integration toggles are replaced by INTEGRATION_MODE.",
     doc=DOC,
     fixable=True,
-    checks={},
+    checks={
+        "python": check_python,
+        "typescript": check_typescript,
+        "go": check_go,
+        "shell": check_shell,
+        "yaml": check_yaml,
+        "tiltfile": check_tiltfile,
+        "package-json": check_package_json,
+    },
 )

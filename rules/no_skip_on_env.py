@@ -1,5 +1,6 @@
 """no-skip-on-env: a test, fixture, hook or runner skips because an env var is missing."""
 
+from lint_integration.languages import envfacts, facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -40,11 +41,70 @@ The fix is safe when the gate tests only for the variable being missing or empty
 combine the variable with other conditions, or compare it with a value, are reported without a fix.
 """
 
+
+def check_typescript(analysis, ctx):
+    """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    return envfacts.skip_findings(analysis, ctx, RULE)
+
+
+check_go = check_typescript
+
+
+def check_shell(analysis, ctx):
+    """Runner and suite shell scripts: a missing-variable test that exits 0 or returns."""
+    if ctx.role not in ("runner", "suite"):
+        return []
+    return facts.emit(RULE, ctx, analysis.skip_gates())
+
+
+def check_yaml(analysis, ctx):
+    """CI scripts (``run:``, ``script:``) that run an integration suite and exit 0 first."""
+    return facts.emit(RULE, ctx, analysis.skip_gates())
+
+
+def check_python(analysis, ctx):
+    """Python: gates on dependency variables; runners only for exit-0 / early-return gates."""
+    from lint_integration.findings import Applicability, Fix
+    from lint_integration.languages.python import report
+
+    if ctx.role not in ("suite", "runner"):
+        return []
+    out = []
+    for gate in analysis.gates:
+        if gate.category != "dependency":
+            continue
+        if ctx.role == "runner" and gate.action_kind not in ("exit", "return"):
+            continue
+        variables = report.gate_vars(gate)
+        hint = report.requires_call(variables) if variables else 'requires_env("...")'
+        if gate.action_kind in ("exit", "return") and gate.target in ("runner", "module"):
+            require = report.requires_call(variables, "require_env")
+            advice = f"in cluster mode fail fast with {require}, in repo mode run on mocks"
+        elif gate.polarity == "missing":
+            verb = "define it as" if gate.target in ("marker", "decorator") else "use"
+            advice = f"{verb} {hint} so repo mode mocks and cluster mode fails fast"
+        else:
+            advice = f"use {hint} for dependencies and cluster_only for live-only tests"
+        message = f"{report.subject(gate)} {report.when(gate)}{report.uses_note(gate)}; {advice}"
+        fix = None
+        if gate.fixable:
+            fix = Fix(Applicability.SAFE, f"Replace the skip with {hint}", codemod=RULE.name)
+        start, end = analysis.gate_span(gate)
+        out.append(ctx.finding(RULE, start, end, message, fix=fix))
+    return out
+
+
 RULE = Rule(
     name="no-skip-on-env",
     code="LI001",
     summary="Tests must not skip because an environment variable is missing.",
     doc=DOC,
     fixable=True,
-    checks={},
+    checks={
+        "python": check_python,
+        "typescript": check_typescript,
+        "go": check_go,
+        "shell": check_shell,
+        "yaml": check_yaml,
+    },
 )

@@ -1,11 +1,17 @@
 """runner-validates-mode: a runner script ignores the mode or never rejects invalid values."""
 
+from lint_integration.languages import facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
 Checks runner scripts (`run_integration_tests.sh`, `run_*integration*.sh`, scripts under
 `tools/integration-runner/`) for a read of `INTEGRATION_MODE` followed by a branch that rejects
 unknown values: a `case` with a failing `*)` arm, or a test that exits non-zero.
+
+A script counts as a runner when its name says so or when it runs a test command (`pytest`,
+`jest`, `go test`, `pnpm test...`); helper scripts beside the runners that run no tests are left
+alone. A runner that runs or sources another runner or the shared mode helper leaves the mode to
+that script, which is checked on its own.
 
 ## Why is this bad?
 The runner is where the mode is decided for the whole run. A runner that ignores the mode cannot
@@ -37,11 +43,18 @@ pytest tests/integration
 There is no automatic fix: the branch for each mode needs a human.
 """
 
+
+def check_shell(analysis, ctx):
+    """Runner scripts (by role, or suite-folder scripts that run tests): ``languages/shell.py``."""
+    site = analysis.runner_problem(ctx.role)
+    return facts.emit(RULE, ctx, [site] if site else [])
+
+
 RULE = Rule(
     name="runner-validates-mode",
     code="LI007",
     summary="Runner scripts parse INTEGRATION_MODE once and reject invalid values.",
     doc=DOC,
     fixable=False,
-    checks={},
+    checks={"shell": check_shell},
 )

@@ -62,12 +62,27 @@ def test_legacy_toggle_patterns():
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ('[tool.lint-integration]\nselcet = ["LI001"]\n', "unknown key 'tool.lint-integration.selcet' (did you mean 'select'?)"),
-        ('[tool.lint-integration]\nignore = "LI001"\n', "'tool.lint-integration.ignore' expects a list of strings, got a string"),
-        ('[tool.lint-integration]\nmax-file-size = "big"\n', "'tool.lint-integration.max-file-size' expects a positive integer"),
+        (
+            '[tool.lint-integration]\nselcet = ["LI001"]\n',
+            "unknown key 'tool.lint-integration.selcet' (did you mean 'select'?)",
+        ),
+        (
+            '[tool.lint-integration]\nignore = "LI001"\n',
+            "'tool.lint-integration.ignore' expects a list of strings, got a string",
+        ),
+        (
+            '[tool.lint-integration]\nmax-file-size = "big"\n',
+            "'tool.lint-integration.max-file-size' expects a positive integer",
+        ),
         ('[tool.lint-integration]\nexclude = ["services/[a-"]\n', "bad glob 'services/[a-'"),
-        ('[tool.lint-integration.roles]\nsuites = ["qa/**"]\n', "unknown role 'tool.lint-integration.roles.suites' (did you mean 'suite'?)"),
-        ('[tool.lint-integration.helper]\npython_module = "x"\n', "unknown key 'tool.lint-integration.helper.python_module' (did you mean 'python-module'?)"),
+        (
+            '[tool.lint-integration.roles]\nsuites = ["qa/**"]\n',
+            "unknown role 'tool.lint-integration.roles.suites' (did you mean 'suite'?)",
+        ),
+        (
+            '[tool.lint-integration.helper]\npython_module = "x"\n',
+            "unknown key 'tool.lint-integration.helper.python_module' (did you mean 'python-module'?)",
+        ),
         ("[tool.lint-integration\n", "not valid TOML"),
     ],
 )

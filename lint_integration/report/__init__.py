@@ -11,11 +11,14 @@ Formatter = Callable[[RunResult, dict], str]
 
 
 def formatters() -> dict[str, Formatter]:
-    from lint_integration.report import github, json_format, text
+    from lint_integration.report import github, gitlab, json_format, junit, sarif, text
 
     return {
         "text": text.format_text,
         "concise": text.format_concise,
         "json": json_format.format_json,
         "github": github.format_github,
+        "sarif": sarif.format_sarif,
+        "junit": junit.format_junit,
+        "gitlab": gitlab.format_gitlab,
     }

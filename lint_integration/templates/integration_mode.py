@@ -31,7 +31,7 @@ __all__ = [
     "IntegrationEnvError",
     "IntegrationMode",
     "IntegrationModeError",
-    "cluster_only",
+    "cluster_only",  # noqa: F822 (created on first use by __getattr__)
     "current_mode",
     "env_file",
     "mock_defaults",
@@ -113,16 +113,16 @@ def require_env(name: str) -> str:
         if not value:
             state = "is empty" if value == "" else "is not set"
             raise IntegrationEnvError(
-                f"{MODE_VARIABLE}=cluster requires {name}, but it {state}; cluster mode never "
-                f"falls back to mocks: set {name} in the job's environment"
+                f"{name} {state}: {MODE_VARIABLE}=cluster requires its live value and never "
+                f"falls back to mocks; set it in the job's environment"
             )
         return value
     path = env_file()
     defaults = mock_defaults(path)
     if name not in defaults:
         raise IntegrationEnvError(
-            f"{MODE_VARIABLE}={mode.value} needs a mock default for {name}, but {path} does "
-            f"not define it: add a line {name}=<deterministic mock value>"
+            f"{name} has no mock default in {path}: {MODE_VARIABLE}={mode.value} uses "
+            f"deterministic mocks; add a line {name}=<mock value>"
         )
     return defaults[name]
 

@@ -10,9 +10,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import integration_mode
+import pytest
 
 _DESELECTED = pytest.StashKey[int]()
 
@@ -68,9 +67,12 @@ def pytest_report_collectionfinish(config: pytest.Config) -> str | None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
+    problems: list[str] = []
     for mark in item.iter_markers("requires_env"):
         for name in mark.args:
             try:
                 integration_mode.require_env(name)
             except integration_mode.IntegrationEnvError as exc:
-                pytest.fail(str(exc), pytrace=False)
+                problems.append(str(exc))
+    if problems:
+        pytest.fail("\n".join(dict.fromkeys(problems)), pytrace=False)

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""Benchmark lint-integration against Ruff and Fixit on Django 5.2's ``tests/`` tree.
+
+    pip install -e '.[bench]'
+    python benchmarks/run.py                # everything, Fixit on a sample of files
+    python benchmarks/run.py --fixit-full   # Fixit on the whole tree, once (about 8 minutes)
+
+The corpus is Django 5.2's source distribution from the package index (``pip download``), kept
+in ``benchmarks/.corpus/``. Each tree is its own git repository with an empty lint-integration
+and Ruff config, so nothing from this repository's settings applies. Every command runs
+``--runs`` times; the table shows medians, the ratios the targets are stated in, and peak
+memory (resident set of the whole process tree, sampled, and of the largest single process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / ".corpus"
+TREES = CORPUS / "trees"
+ENV_TOKENS = (b"environ", b"getenv")
+FIXIT_MINUTES_HINT = "about 8 minutes on 2 cores"
+# Tools run with the normal bytecode cache, as an installed tool would.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+@dataclass
+class Measure:
+    label: str
+    times: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)  # largest single process
+    tree_kb: int | None = None  # sampled whole process tree
+    note: str = ""
+    scale: float = 1.0  # extrapolation factor applied to the median
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) * self.scale
+
+    @property
+    def peak_mb(self) -> float:
+        largest = max(self.rss_kb) if self.rss_kb else 0
+        return max(largest, self.tree_kb or 0) / 1024
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def tool(name: str) -> list[str]:
+    """An installed command next to this interpreter, else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which(name)
+    if found is None:
+        sys.exit(f"benchmarks: {name} is not installed (pip install -e '.[bench]')")
+    return [found]
+
+
+# -- corpus ----------------------------------------------------------------------------------
+
+
+def django_sdist(version: str) -> Path:
+    CORPUS.mkdir(parents=True, exist_ok=True)
+    found = sorted(CORPUS.glob("[Dd]jango-5.2*.tar.gz"))
+    if not found:
+        log(f"downloading Django {version} sdist into {CORPUS} ...")
+        subprocess.run(
+            [
+                *(sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"),
+                *("--no-binary", ":all:", f"django=={version}", "-d", str(CORPUS)),
+            ],
+            check=True,
+        )
+        found = sorted(CORPUS.glob("[Dd]jango-5.2*.tar.gz"))
+    if not found:
+        sys.exit("benchmarks: pip did not download a Django 5.2 sdist")
+    return found[-1]
+
+
+def extract_tests(sdist: Path, dest: Path) -> None:
+    """Extract only ``<top>/tests/`` of the sdist into ``dest/tests``."""
+    with tarfile.open(sdist) as tar:
+        members = []
+        for member in tar.getmembers():
+            parts = member.name.split("/", 2)
+            if len(parts) == 3 and parts[1] == "tests" and (member.isfile() or member.isdir()):
+                member.name = "tests/" + parts[2]
+                members.append(member)
+        kwargs = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(dest, members=members, **kwargs)
+
+
+def init_tree(root: Path) -> None:
+    """Make ``root`` a standalone project: its own git repo, default configs."""
+    (root / "lint-integration.toml").write_text("# defaults\n")
+    (root / "ruff.toml").write_text("# defaults\n")
+    (root / ".gitignore").write_text(".lint-integration-cache/\n.ruff_cache/\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def has_env_token(path: Path) -> bool:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return False
+    return any(token in raw for token in ENV_TOKENS)
+
+
+def build_trees(version: str) -> tuple[Path, Path]:
+    base, big = TREES / "django", TREES / "django-5x"
+    if (base / "tests").is_dir() and (big / "tests").is_dir():
+        return base, big
+    shutil.rmtree(TREES, ignore_errors=True)
+    sdist = django_sdist(version)
+    base.mkdir(parents=True)
+    extract_tests(sdist, base)
+    init_tree(base)
+    # The 5x tree: the same tree plus four copies of every file without an env token.
+    big.mkdir(parents=True)
+    shutil.copytree(base / "tests", big / "tests", symlinks=True)
+    for i in range(1, 5):
+        for path in sorted((base / "tests").rglob("*")):
+            if path.is_file() and not path.is_symlink() and not has_env_token(path):
+                target = big / f"tests_copy{i}" / path.relative_to(base / "tests")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+    init_tree(big)
+    return base, big
+
+
+def fresh_copy(tree: Path) -> Path:
+    target = Path(tempfile.mkdtemp(prefix="li-bench-", dir=TREES)) / tree.name
+    shutil.copytree(tree, target, symlinks=True, ignore=shutil.ignore_patterns(".*cache"))
+    return target
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+
+def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...], env=None) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB, largest process) of one command."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=env or CHILD_ENV
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in ok:
+            err.seek(0)
+            sys.exit(
+                f"benchmarks: {' '.join(cmd)} exited {proc.returncode} in {cwd}:\n"
+                + err.read().decode(errors="replace")[-2000:]
+            )
+    return elapsed, int(usage.ru_maxrss)
+
+
+def tree_peak(cmd: list[str], cwd: Path, env=None) -> int | None:
+    """Peak total RSS (KiB) of the command's process tree, sampled every 5 ms (psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or CHILD_ENV
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        try:
+            root = psutil.Process(proc.pid)
+        except psutil.Error:
+            return
+        while not done.is_set():
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        total += p.memory_info().rss
+            except psutil.Error:
+                break
+            peak = max(peak, total)
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    proc.wait()
+    done.set()
+    thread.join()
+    return peak // 1024
+
+
+def bench(
+    label: str,
+    cmd: list[str],
+    cwd: Path,
+    runs: int,
+    ok=(0, 1),
+    prepare=None,
+    env=None,
+    sample_tree: bool = True,
+) -> Measure:
+    m = Measure(label)
+    for _ in range(runs):
+        where = prepare() if prepare else cwd
+        t, rss = run_once(cmd, where, ok, env)
+        m.times.append(t)
+        m.rss_kb.append(rss)
+    if sample_tree:
+        m.tree_kb = tree_peak(cmd, prepare() if prepare else cwd, env)
+    log(f"  {label}: median {statistics.median(m.times):.3f} s over {runs} runs")
+    return m
+
+
+def count_files(root: Path) -> tuple[int, int, int]:
+    py = [p for p in root.rglob("*.py") if ".lint-integration-cache" not in p.parts]
+    env = sum(1 for p in py if has_env_token(p))
+    return len(py), env, sum(p.stat().st_size for p in py)
+
+
+# -- main ------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per command (default 5)")
+    parser.add_argument("--django", default="5.2.*", help="Django version spec (default 5.2.*)")
+    parser.add_argument(
+        "--fixit-sample",
+        type=int,
+        default=100,
+        metavar="N",
+        help="run Fixit on N files spread over the tree and extrapolate by size (default 100)",
+    )
+    parser.add_argument("--fixit-runs", type=int, default=3, help="Fixit runs (default 3)")
+    parser.add_argument(
+        "--fixit-full",
+        action="store_true",
+        help=f"Fixit on the whole tree, once ({FIXIT_MINUTES_HINT})",
+    )
+    parser.add_argument("--no-fixit", action="store_true", help="skip Fixit")
+    parser.add_argument("--json", type=Path, help="also write the measurements as JSON here")
+    args = parser.parse_args()
+
+    base, big = build_trees(args.django)
+    li = tool("lint-integration")
+    ruff = tool("ruff")
+    n_py, n_env, size = count_files(base / "tests")
+    n_py5, _, _ = count_files(big)
+    log(f"corpus: {n_py} Python files ({n_env} with an env token); 5x tree: {n_py5} files")
+
+    li_check = [*li, "check", "tests", "--exit-zero", "--output-format", "concise"]
+    runs = args.runs
+    results: dict[str, Measure] = {}
+
+    log("startup")
+    results["import"] = bench(
+        "python -c 'import lint_integration.cli'",
+        [sys.executable, "-c", "import lint_integration.cli"],
+        base,
+        runs,
+        sample_tree=False,
+    )
+    results["help"] = bench(
+        "lint-integration --help", [*li, "--help"], base, runs, sample_tree=False
+    )
+
+    log("Ruff")
+    ruff_check = [*ruff, "check", "--select", "E,F", "--exit-zero", "--quiet", "tests"]
+    results["ruff_cold"] = bench("ruff cold", [*ruff_check, "--no-cache"], base, runs)
+    run_once(ruff_check, base, (0, 1))  # fill Ruff's cache
+    results["ruff_warm"] = bench("ruff warm", ruff_check, base, runs)
+
+    log("lint-integration")
+    results["li_cold"] = bench("lint-integration cold", [*li_check, "--no-cache"], base, runs)
+    results["li_cold_j1"] = bench(
+        "lint-integration cold, --jobs 1", [*li_check, "--no-cache", "--jobs", "1"], base, runs
+    )
+    shutil.rmtree(base / ".lint-integration-cache", ignore_errors=True)
+    run_once(li_check, base, (0, 1))  # fill the cache
+    results["li_warm"] = bench("lint-integration warm", li_check, base, runs)
+    big_check = [*li, "check", "tests", "tests_copy1", "tests_copy2", "tests_copy3", "tests_copy4"]
+    big_check += ["--exit-zero", "--output-format", "concise", "--no-cache"]
+    results["li_5x"] = bench("lint-integration cold, 5x tree", big_check, big, runs)
+    results["ruff_5x"] = bench(
+        "ruff cold, 5x tree",
+        [*ruff, "check", "--select", "E,F", "--exit-zero", "--quiet", "--no-cache", "."],
+        big,
+        runs,
+    )
+    copies: list[Path] = []
+
+    def fresh() -> Path:
+        copy = fresh_copy(base)
+        copies.append(copy.parent)
+        return copy
+
+    results["li_fix"] = bench(
+        "lint-integration fix (fresh copy)",
+        [*li, "fix", "tests", "--no-cache", "--quiet"],
+        base,
+        runs,
+        ok=(0, 1),
+        prepare=fresh,
+    )
+    for copy in copies:
+        shutil.rmtree(copy, ignore_errors=True)
+
+    if not args.no_fixit:
+        results["fixit"] = run_fixit(base, n_py, size, args)
+
+    print_table(results, n_py, n_env, n_py5, args)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    k: {
+                        "times": m.times,
+                        "rss_kb": m.rss_kb,
+                        "tree_kb": m.tree_kb,
+                        "scale": m.scale,
+                    }
+                    for k, m in results.items()
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+def run_fixit(base: Path, n_py: int, size: int, args) -> Measure:
+    fixit = tool("fixit")
+    env = {
+        **CHILD_ENV,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+    }
+    cmd = [*fixit, "--rules", "fixit_rules", "lint"]
+    if args.fixit_full:
+        log(f"Fixit on all {n_py} files, once ({FIXIT_MINUTES_HINT})")
+        m = bench("fixit (full tree)", [*cmd, "tests"], base, 1, ok=(0, 1), env=env)
+        m.note = f"full tree, {n_py} files, 1 run"
+        return m
+    files = sorted(p for p in (base / "tests").rglob("*.py"))
+    step = max(1, len(files) // max(1, args.fixit_sample))
+    sample = files[::step][: args.fixit_sample]
+    sample_size = sum(p.stat().st_size for p in sample)
+    rel = [str(p.relative_to(base)) for p in sample]
+    log(f"Fixit on {len(sample)} of {n_py} files, {args.fixit_runs} runs")
+    m = bench("fixit (sample)", [*cmd, *rel], base, args.fixit_runs, ok=(0, 1), env=env)
+    m.scale = size / sample_size
+    m.note = (
+        f"{len(sample)} of {n_py} files ({sample_size / 1e6:.2f} of {size / 1e6:.2f} MB), "
+        f"{args.fixit_runs} run(s), extrapolated by size x{m.scale:.1f}"
+    )
+    return m
+
+
+def print_table(results: dict[str, Measure], n_py: int, n_env: int, n_py5: int, args) -> None:
+    def row(key: str, what: str) -> str:
+        m = results[key]
+        extra = f" ({m.note})" if m.note else ""
+        return f"| {what}{extra} | {m.median:.3f} s | {m.peak_mb:.0f} MB |"
+
+    def ratio(a: str, b: str) -> float:
+        return results[a].median / results[b].median
+
+    print()
+    print(
+        f"Django 5.2 `tests/`: {n_py} Python files, {n_env} with an env token; 5x tree: "
+        f"{n_py5} files. {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, {args.runs} runs each (median)."
+    )
+    print()
+    print("| command | median | peak memory |")
+    print("| --- | ---: | ---: |")
+    print(row("ruff_cold", "`ruff check --no-cache --select E,F`"))
+    print(row("ruff_warm", "`ruff check --select E,F` (warm cache)"))
+    print(row("li_cold", "`lint-integration check --no-cache`"))
+    print(row("li_cold_j1", "`lint-integration check --no-cache --jobs 1`"))
+    print(row("li_warm", "`lint-integration check` (warm cache)"))
+    print(row("li_5x", "`lint-integration check --no-cache`, 5x tree"))
+    print(row("ruff_5x", "`ruff check --no-cache --select E,F`, 5x tree"))
+    print(row("li_fix", "`lint-integration fix --no-cache`"))
+    if "fixit" in results:
+        print(row("fixit", "Fixit, equivalent rule"))
+    print(row("import", "`python -c 'import lint_integration.cli'`"))
+    print(row("help", "`lint-integration --help`"))
+    print()
+    print("| target | measured | goal |")
+    print("| --- | ---: | ---: |")
+    checks = [
+        ("cold check / Ruff cold", ratio("li_cold", "ruff_cold"), "<= 3x", lambda r: r <= 3),
+        ("warm check / Ruff warm", ratio("li_warm", "ruff_warm"), "<= 1.5x", lambda r: r <= 1.5),
+        ("5x tree / 1x tree (cold)", ratio("li_5x", "li_cold"), "<= 1.5x", lambda r: r <= 1.5),
+        ("fix / cold check", ratio("li_fix", "li_cold"), "<= 2x", lambda r: r <= 2),
+    ]
+    if "fixit" in results:
+        checks.insert(
+            1, ("Fixit / cold check", ratio("fixit", "li_cold"), ">= 100x", lambda r: r >= 100)
+        )
+    for what, value, goal, met in checks:
+        print(f"| {what} | {value:.2f}x {'ok' if met(value) else 'MISSED'} | {goal} |")
+    li_peak = max(results[k].peak_mb for k in ("li_cold", "li_warm", "li_5x", "li_fix"))
+    verdict = "ok" if li_peak <= 300 else "MISSED"
+    print(f"| peak memory, lint-integration | {li_peak:.0f} MB {verdict} | <= 300 MB |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

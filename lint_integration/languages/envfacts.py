@@ -1,0 +1,323 @@
+"""The facts the tree-sitter frontends (TypeScript/JavaScript, Go) hand to the rules.
+
+A frontend parses a file and lists what it found: environment reads and writes, skip gates and
+mode values compared or set. The rule modules stay short: each calls one function below, which
+applies the role semantics (suite rules only in suites, the helper may read the environment,
+``allowed-env`` is never reported) and words the finding. Nothing here imports tree-sitter.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lint_integration.findings import Finding, Fix
+from lint_integration.languages import ParseFailure
+
+MODE_VAR = "INTEGRATION_MODE"
+VALID_MODES = ("repo", "local", "cluster")
+
+Loc = tuple[int, int]  # 1-based (line, column)
+
+
+@dataclass(frozen=True)
+class EnvRead:
+    """One read (or write) of an environment variable; ``name`` is None when not a literal."""
+
+    name: str | None
+    start: Loc
+    end: Loc
+    write: bool = False
+    # The read only feeds a skip gate: the gate is the finding, not the read.
+    gated: bool = False
+    # The value decides live-vs-mocked behaviour or a skip (for CI-detection variables).
+    decides: bool = False
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class SkipGate:
+    """A test, suite, hook or TestMain that skips or returns early depending on env vars."""
+
+    what: str  # e.g. "`describe.skip` chosen", "`t.Skip` skips the test"
+    names: tuple[str | None, ...]
+    start: Loc
+    end: Loc
+    fix: Fix | None = None
+    # Where no test is at hand (Go TestMain): the advice replaces the per-variable hint.
+    advice: str | None = None
+
+
+@dataclass(frozen=True)
+class ModeValue:
+    """A literal compared with the mode (``set=False``) or assigned to INTEGRATION_MODE."""
+
+    value: str
+    start: Loc
+    end: Loc
+    set: bool = False
+    fix: Fix | None = None
+
+
+@dataclass
+class EnvAnalysis:
+    """What one TS/JS or Go file does with the environment."""
+
+    language: str  # "typescript" or "go"
+    is_helper: bool = False
+    reads: list[EnvRead] = field(default_factory=list)
+    gates: list[SkipGate] = field(default_factory=list)
+    mode_values: list[ModeValue] = field(default_factory=list)
+
+    def require_hint(self, name: str) -> str:
+        if self.language == "go":
+            return f'integrationmode.RequireEnv(t, "{name}")'
+        return f"requireEnv('{name}')"
+
+    @property
+    def mode_hint(self) -> str:
+        return "integrationmode.Parse()" if self.language == "go" else "parseIntegrationMode()"
+
+
+# -- the rules' checks ---------------------------------------------------------------------
+
+
+def _names(names: Iterable[str | None]) -> str:
+    known = sorted({n for n in names if n})
+    if not known:
+        return "an environment variable"
+    quoted = ", ".join(f"`{n}`" for n in known)
+    return f"env var{'s' if len(known) > 1 else ''} {quoted}"
+
+
+def skip_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
+    """Skip gates in suites, unless every variable they test is in ``allowed-env``."""
+    if ctx.role != "suite":
+        return []
+    config = ctx.config
+    out = []
+    for gate in analysis.gates:
+        names = [n for n in gate.names if n is None or not config.is_allowed_env(n)]
+        if gate.names and not names:
+            continue
+        known = [n for n in names if n]
+        if any(config.is_legacy_toggle(n) for n in known):
+            advice = "run live-only tests on INTEGRATION_MODE=cluster through the helper"
+        elif known and len(known) == len(names):
+            hint = " and ".join(analysis.require_hint(n) for n in sorted(set(known)))
+            advice = f"use {hint} so repo mode runs on mocks and cluster mode fails fast"
+        else:
+            advice = "require the variable through the helper instead of skipping"
+        if gate.advice and not any(config.is_legacy_toggle(n) for n in known):
+            advice = gate.advice
+        message = f"{gate.what} based on {_names(names)}; {advice}"
+        out.append(ctx.finding(rule, gate.start, gate.end, message, fix=gate.fix))
+    return out
+
+
+def _is_probe(read: EnvRead, config) -> bool:
+    name = read.name
+    return not (
+        name is None
+        or read.write
+        or read.gated
+        or name == MODE_VAR
+        or config.is_allowed_env(name)
+        or config.is_legacy_toggle(name)
+        or config.is_mode_alias(name)
+        or config.is_heuristic_var(name)
+    )
+
+
+def probe_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
+    """Direct reads of dependency variables in suites (runners and the helper may read them)."""
+    if ctx.role != "suite":
+        return []
+    return [
+        ctx.finding(
+            rule,
+            r.start,
+            r.end,
+            f"suite reads env var `{r.name}` directly; use {analysis.require_hint(r.name)}",
+            fix=r.fix,
+        )
+        for r in analysis.reads
+        if _is_probe(r, ctx.config)
+    ]
+
+
+def toggle_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
+    """Legacy toggles read or set, in every role but the helper."""
+    if analysis.is_helper or ctx.role == "helper":
+        return []
+    out = []
+    for r in analysis.reads:
+        if r.name and ctx.config.is_legacy_toggle(r.name):
+            verb = "set" if r.write else "read"
+            message = (
+                f"legacy toggle `{r.name}` is {verb}; INTEGRATION_MODE=cluster is the one switch "
+                "for live runs"
+            )
+            out.append(ctx.finding(rule, r.start, r.end, message))
+    return out
+
+
+def mode_read_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
+    """INTEGRATION_MODE read outside the shared helper."""
+    if analysis.is_helper or ctx.role == "helper":
+        return []
+    message = f"`{MODE_VAR}` is read directly; use {analysis.mode_hint} from the shared helper"
+    return [
+        ctx.finding(rule, r.start, r.end, message)
+        for r in analysis.reads
+        if r.name == MODE_VAR and not r.write
+    ]
+
+
+def heuristic_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
+    """Aliases of the mode (any read) and CI detection that decides live vs mocked or a skip,
+    in suites and runners (where tests are chosen and wired)."""
+    if ctx.role not in ("suite", "runner"):
+        return []
+    config = ctx.config
+    out = []
+    for r in analysis.reads:
+        if r.write or not r.name or r.name == MODE_VAR:
+            continue
+        if config.is_mode_alias(r.name):
+            message = f"`{r.name}` is an alias of INTEGRATION_MODE; read the mode with " + (
+                analysis.mode_hint
+            )
+        elif config.is_heuristic_var(r.name) and (r.decides or r.gated):
+            message = (
+                f"`{r.name}` decides live vs mocked behaviour; set INTEGRATION_MODE explicitly "
+                f"and read it with {analysis.mode_hint}"
+            )
+        else:
+            continue
+        out.append(ctx.finding(rule, r.start, r.end, message))
+    return out
+
+
+def invalid_mode_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
+    """The mode compared with, or set to, anything but repo, local or cluster (the helper,
+    which parses raw values, is left to its own tests)."""
+    if analysis.is_helper or ctx.role == "helper":
+        return []
+    out = []
+    for m in analysis.mode_values:
+        if m.value in VALID_MODES:
+            continue
+        verb = "set to" if m.set else "compared with"
+        message = f"INTEGRATION_MODE {verb} '{m.value}', which is not a mode (repo, local, cluster)"
+        out.append(ctx.finding(rule, m.start, m.end, message, fix=m.fix))
+    return out
+
+
+# -- positions -------------------------------------------------------------------------------
+
+
+class Positions:
+    """Byte offsets of the UTF-8 encoded text -> character offsets and 1-based (line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.data = text.encode("utf-8", "surrogatepass")
+        self.ascii = len(self.data) == len(text)
+        self._line_bytes = [0]
+        self._line_chars = [0]
+        pos = self.data.find(b"\n")
+        while pos >= 0:
+            self._line_bytes.append(pos + 1)
+            pos = self.data.find(b"\n", pos + 1)
+        if self.ascii:
+            self._line_chars = self._line_bytes
+        else:
+            chars = 0
+            prev = 0
+            for start in self._line_bytes[1:]:
+                chars += len(self.data[prev:start].decode("utf-8", "replace"))
+                self._line_chars.append(chars)
+                prev = start
+
+    def char(self, byte: int) -> int:
+        if self.ascii:
+            return byte
+        line = bisect.bisect_right(self._line_bytes, byte) - 1
+        start = self._line_bytes[line]
+        return self._line_chars[line] + len(self.data[start:byte].decode("utf-8", "replace"))
+
+    def loc(self, byte: int) -> Loc:
+        line = bisect.bisect_right(self._line_bytes, byte) - 1
+        start = self._line_bytes[line]
+        if self.ascii:
+            return line + 1, byte - start + 1
+        return line + 1, len(self.data[start:byte].decode("utf-8", "replace")) + 1
+
+
+def literal_fragments(patterns: Iterable[str]) -> list[bytes] | None:
+    """The longest literal piece of each glob, for substring prefilters; None if one is empty."""
+    out = []
+    for pattern in patterns:
+        pieces = [p for p in _split_glob(pattern) if p]
+        if not pieces:
+            return None
+        out.append(max(pieces, key=len).encode())
+    return out
+
+
+def _split_glob(pattern: str) -> list[str]:
+    pieces, current, depth = [], [], 0
+    for ch in pattern:
+        if ch == "[":
+            depth += 1
+        if depth or ch in "*?":
+            if current:
+                pieces.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+        if ch == "]" and depth:
+            depth -= 1
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+# -- parse errors ----------------------------------------------------------------------------
+
+
+def first_error(root):
+    """The first ERROR or MISSING node of a tree-sitter tree, in source order."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node
+        stack.extend(c for c in reversed(node.children) if c.has_error or c.is_missing)
+    return root
+
+
+def parse_failure(root, data: bytes, text: str) -> ParseFailure:
+    """One ParseFailure for a tree with errors, placed where a reader would look first.
+
+    A MISSING node is reported where the token is missing; an ERROR that runs to the end of
+    the file (an unclosed bracket or string swallowed the rest) is reported at the end;
+    any other ERROR at its start, quoting the text there.
+    """
+    node = first_error(root)
+    pos = Positions(text)
+    if node.is_missing:
+        line, col = pos.loc(node.start_byte)
+        return ParseFailure(f"syntax error: missing `{node.type}`", line, col)
+    body_end = len(data.rstrip())
+    if node.end_byte >= body_end and b"\n" in data[node.start_byte : node.end_byte]:
+        line, col = pos.loc(body_end)
+        return ParseFailure(
+            "syntax error: unexpected end of file (an unclosed bracket or string?)", line, col
+        )
+    line, col = pos.loc(node.start_byte)
+    near = data[node.start_byte : node.end_byte].decode("utf-8", "replace").split("\n")[0]
+    near = " ".join(near.split())[:40]
+    return ParseFailure(f"syntax error near `{near}`" if near else "syntax error", line, col)

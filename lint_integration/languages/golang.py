@@ -1,0 +1,1521 @@
+"""Go frontend (tree-sitter-go): ``*_test.go`` suites, TestMain and the integrationmode helper.
+
+Env reads are ``os.Getenv`` / ``os.LookupEnv`` (and ``syscall.Getenv``) with the ``os`` import
+resolved (``import myos "os"``, dot imports) and names given as literals or string constants.
+Values flow through lexical scopes: ``v := os.Getenv("X")``, ``_, ok := os.LookupEnv("X")``,
+``if`` initializers, package-level variables (also those of sibling files of the same package,
+through the module summary), functions returning env-derived values, and table-driven test
+fields (``skip: os.Getenv("X") == ""`` then ``if tc.skip { t.Skip() }``).
+
+Skip gates are ``t.Skip`` / ``t.Skipf`` / ``t.SkipNow`` under an env condition (either branch),
+``os.Exit(0)`` or ``return`` in ``TestMain``, and a bare ``return`` in a test. ``testing.Short()``
+alone is not a gate; build tags are not findings; ``t.Setenv`` and ``os.Setenv`` are writes.
+
+Parse errors: a tree with ERROR or MISSING nodes becomes one ``ParseFailure`` at the first of
+them, and the file is not analyzed (facts from a repaired tree could invent or hide gates).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lint_integration.findings import Applicability, Edit, Fix
+from lint_integration.languages import ParseFailure
+from lint_integration.languages.envfacts import (
+    MODE_VAR,
+    VALID_MODES,
+    EnvAnalysis,
+    EnvRead,
+    ModeValue,
+    Positions,
+    SkipGate,
+    literal_fragments,
+    parse_failure,
+)
+
+_PARSER: list = []
+
+SCOPE_NODES = frozenset(
+    {
+        "function_declaration",
+        "method_declaration",
+        "func_literal",
+        "block",
+        "if_statement",
+        "for_statement",
+        "expression_switch_statement",
+        "type_switch_statement",
+        "select_statement",
+        "expression_case",
+        "type_case",
+        "default_case",
+        "communication_case",
+    }
+)
+FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+ENV_FUNCS = frozenset({"Getenv", "LookupEnv"})
+SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
+MODE_FUNCS = frozenset({"Parse", "MustParse", "Current", "FromEnv", "Mode", "Get"})
+PASS_THROUGH = frozenset({"TrimSpace", "ToLower", "ToUpper", "String"})
+LOG_PACKAGES = frozenset({"fmt", "log", "println", "print"})
+MODE_WORDS = frozenset(
+    {"mock", "mocks", "mocked", "live", "stub", "stubs", "stubbed", "fake", "fakes"}
+    | {"cluster", "skip", "real", "mode", "integration"}
+)
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# Nodes that declare names or open a scope (pass 1).
+DECLARING = SCOPE_NODES | {
+    "package_clause",
+    "import_declaration",
+    "parameter_declaration",
+    "short_var_declaration",
+    "assignment_statement",
+    "var_spec",
+    "const_spec",
+    "range_clause",
+    "keyed_element",
+}
+# Nodes whose facts pass 2 collects (selectors and qualified types: uses of ``os``).
+FACT_NODES = frozenset(
+    {
+        "call_expression",
+        "if_statement",
+        "binary_expression",
+        "expression_switch_statement",
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "selector_expression",
+        "qualified_type",
+    }
+)
+LEAVES = frozenset(
+    {
+        "field_identifier",
+        "package_identifier",
+        "type_identifier",
+        "int_literal",
+        "float_literal",
+        "rune_literal",
+        "true",
+        "false",
+        "nil",
+        "comment",
+        "blank_identifier",
+        "label_name",
+    }
+)
+# Subtrees without facts: the text of string literals is read from the literal node itself.
+OPAQUE = frozenset({"interpreted_string_literal", "raw_string_literal", "import_declaration"})
+# Standard packages whose functions return a value computed from their arguments only.
+PURE_PACKAGES = frozenset({"strings", "strconv", "bytes", "unicode", "filepath", "path"})
+_ASSIGNMENT_LITERAL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
+
+
+def _parser():
+    if not _PARSER:
+        import tree_sitter
+        import tree_sitter_go
+
+        _PARSER.append(tree_sitter.Parser(tree_sitter.Language(tree_sitter_go.language())))
+    return _PARSER[0]
+
+
+# -- prefilter --------------------------------------------------------------------------------
+
+_BASE_TOKENS = (b"Getenv", b"LookupEnv", b"Environ", b"Setenv", b"INTEGRATION_MODE")
+_SUITE_TOKENS = (b"Skip", b"Exit")
+
+
+def might_match(raw: bytes, role: str, config) -> bool:
+    """Conservative: every fact starts at an env call, a mode value or a toggle name.
+
+    Reads need ``Getenv``/``LookupEnv`` (``Environ`` and ``Setenv`` for env slices and writes);
+    mode comparisons need ``INTEGRATION_MODE`` or the helper package's name; legacy toggles set
+    in ``"NAME=value"`` strings need the toggle's literal text. A suite may skip on a variable
+    declared in a sibling file of its package, so suites calling ``Skip``/``Exit`` pass too.
+    """
+    if any(token in raw for token in _BASE_TOKENS):
+        return True
+    package = config.helper.get("go-package", "integrationmode").encode()
+    if package and package in raw:
+        return True
+    fragments = literal_fragments(config.legacy_toggles)
+    if fragments is None or any(f in raw for f in fragments):
+        return True
+    return role == "suite" and any(token in raw for token in _SUITE_TOKENS)
+
+
+# -- scopes -----------------------------------------------------------------------------------
+
+
+class Scope:
+    __slots__ = ("names", "node", "parent")
+
+    def __init__(self, node, parent: Scope | None) -> None:
+        self.node = node
+        self.parent = parent
+        self.names: dict[str, Binding] = {}
+
+    def lookup(self, name: str) -> Binding | None:
+        scope: Scope | None = self
+        while scope is not None:
+            found = scope.names.get(name)
+            if found is not None:
+                return found
+            scope = scope.parent
+        return None
+
+
+@dataclass(eq=False)
+class Binding:
+    name: str
+    kind: str  # var | const | param | function | import
+    node: Any
+    scope: Scope
+    values: list = field(default_factory=list)  # (expression, index into a multi-value call)
+    later: list = field(default_factory=list)  # reassignments: (expression, index, position)
+    decl: Any = None
+    type_text: str = ""
+    source: str | None = None  # import path
+
+
+@dataclass(frozen=True)
+class EnvInfo:
+    names: frozenset
+    presence: tuple[frozenset, bool] | None = None
+    dynamic: bool = False
+
+
+@dataclass
+class PackageSummary:
+    """Package-level names of one Go file that other files of the package may test."""
+
+    package: str = ""
+    env: dict[str, EnvInfo] = field(default_factory=dict)
+    functions: dict[str, EnvInfo] = field(default_factory=dict)
+
+
+def _words(name: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(name)}
+
+
+def _string_value(node, an) -> str | None:
+    if node is None:
+        return None
+    if node.type == "raw_string_literal":
+        text = an.t(node)
+        return text[1:-1]
+    if node.type != "interpreted_string_literal":
+        return None
+    parts = []
+    for child in node.named_children:
+        if child.type == "interpreted_string_literal_content":
+            parts.append(an.t(child))
+        else:
+            return None  # escape sequences never appear in variable names
+    return "".join(parts)
+
+
+def _unwrap(node):
+    while node is not None and node.type == "parenthesized_expression" and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
+def _op(node) -> str | None:
+    op = node.child_by_field_name("operator")
+    return op.type if op is not None else None
+
+
+def _statements(block) -> list:
+    if block is None:
+        return []
+    out = []
+    for child in block.named_children:
+        if child.type == "statement_list":
+            out.extend(c for c in child.named_children if c.type != "comment")
+        elif child.type != "comment":
+            out.append(child)
+    return out
+
+
+class _Analyzer:
+    def __init__(self, text: str, path: Path | None, tree, config, project=None) -> None:
+        self.text = text
+        self.pos = Positions(text)
+        self.data = self.pos.data
+        self.path = path
+        self.tree = tree
+        self.config = config
+        self.project = project
+        self.package = ""
+        self.os_names: set[str] = set()
+        self.syscall_names: set[str] = set()
+        self.os_alias: str | None = None  # the local name of the "os" import
+        self.os_spec = None
+        self.dot_os = False
+        self.helper_names: set[str] = set()
+        self.helper_path = (config.helper if config is not None else {}).get(
+            "go-import", "example.com/platform/testsupport/integrationmode"
+        )
+        self.helper_pkg = (config.helper if config is not None else {}).get(
+            "go-package", "integrationmode"
+        )
+        self.imports: list = []  # import_spec nodes
+        self.import_decls: list = []
+        self.nodes: list = []
+        self._identifiers: list = []
+        self._refs: dict[int, list] | None = None
+        self.scope_of: dict[int, Scope] = {}
+        self.bindings: list[Binding] = []
+        self.by_name_node: dict[int, Binding] = {}
+        self.env_field_values: dict[str, list] = {}
+        self._memo: dict[int, EnvInfo | None] = {}
+        self._presence_memo: dict[int, Any] = {}
+        self._busy: set[int] = set()
+        self._siblings: dict[str, Any] | None = None
+        self.allow_siblings = True
+        self.root_scope = self._collect()
+
+    def t(self, node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def loc(self, node):
+        return self.pos.loc(node.start_byte), self.pos.loc(node.end_byte)
+
+    # pass 1
+    def _collect(self) -> Scope:
+        """Pass 1: scopes and declarations; the nodes pass 2 looks at; identifier scopes."""
+        root = self.tree.root_node
+        root_scope = Scope(root, None)
+        stack = [(root, root_scope)]
+        pop, push = stack.pop, stack.append
+        nodes, scope_of, identifiers = self.nodes, self.scope_of, self._identifiers
+        while stack:
+            node, scope = pop()
+            kind = node.type
+            if kind == "identifier":
+                scope_of[node.id] = scope
+                identifiers.append(node)
+                continue
+            if kind in LEAVES:
+                continue
+            if kind in DECLARING:
+                scope = self._declaring(node, kind, scope, root_scope)
+            if kind in FACT_NODES:
+                nodes.append((node, scope))
+            if kind not in OPAQUE:
+                for child in reversed(node.named_children):
+                    push((child, scope))
+        return root_scope
+
+    def _declaring(self, node, kind: str, scope: Scope, root_scope: Scope) -> Scope:
+        """Bind what ``node`` declares; returns the scope its children live in."""
+        if kind == "function_declaration":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                self._bind(root_scope, name, "function", values=[(node, 0)], decl=node)
+        if kind in SCOPE_NODES:
+            scope = Scope(node, scope)
+        if kind == "package_clause":
+            ident = next(iter(node.named_children), None)
+            if ident is not None:
+                self.package = self.t(ident)
+        elif kind == "import_declaration":
+            self.import_decls.append(node)
+            specs = [c for c in node.named_children if c.type == "import_spec"]
+            for spec_list in (c for c in node.named_children if c.type == "import_spec_list"):
+                specs += [c for c in spec_list.named_children if c.type == "import_spec"]
+            for spec in specs:
+                self._import(spec, scope)
+        elif kind == "parameter_declaration":
+            type_node = node.child_by_field_name("type")
+            type_text = self.t(type_node) if type_node is not None else ""
+            for name in node.children_by_field_name("name"):
+                self._bind(scope, name, "param", type_text=type_text, decl=node)
+        elif kind == "short_var_declaration":
+            self._assign(node, scope, declare=True)
+        elif kind == "assignment_statement":
+            self._assign(node, scope, declare=False)
+        elif kind in ("var_spec", "const_spec"):
+            self._spec(node, scope, "var" if kind == "var_spec" else "const")
+        elif kind == "range_clause":
+            left = node.child_by_field_name("left")
+            for ident in left.named_children if left is not None else ():
+                if ident.type == "identifier":
+                    self._bind(scope, ident, "param")
+        elif kind == "keyed_element":
+            self._keyed(node)
+        return scope
+
+    def refs(self, binding: Binding) -> list:
+        """The identifiers that refer to ``binding`` (computed on first use)."""
+        if self._refs is None:
+            self._refs = {}
+            for node in self._identifiers:
+                if node.id in self.by_name_node:
+                    continue
+                found = self.scope_of[node.id].lookup(self.t(node))
+                if found is not None:
+                    self._refs.setdefault(id(found), []).append(node)
+        return self._refs.get(id(binding), [])
+
+    def _bind(self, scope: Scope, name_node, kind: str, **kw) -> Binding:
+        binding = Binding(self.t(name_node), kind, name_node, scope, **kw)
+        if binding.name != "_":
+            scope.names[binding.name] = binding
+        self.bindings.append(binding)
+        self.by_name_node[name_node.id] = binding
+        return binding
+
+    def _import(self, spec, scope: Scope) -> None:
+        self.imports.append(spec)
+        path = _string_value(spec.child_by_field_name("path"), self)
+        name_node = spec.child_by_field_name("name")
+        name = self.t(name_node) if name_node is not None else None
+        if path is None:
+            return
+        local = name or path.rsplit("/", 1)[-1]
+        if path == "os":
+            if name == ".":
+                self.dot_os = True
+            elif name != "_":
+                self.os_names.add(local)
+                self.os_alias = local
+                self.os_spec = spec
+        elif path == "syscall" and name not in (".", "_"):
+            self.os_names.add(local)
+            self.syscall_names.add(local)
+        helper = path == self.helper_path or path.rsplit("/", 1)[-1] == self.helper_pkg
+        if helper and name not in (".", "_"):
+            self.helper_names.add(name or self.helper_pkg)
+
+    def _assign(self, node, scope: Scope, declare: bool) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        lhs = left.named_children
+        rhs = right.named_children
+        for i, target in enumerate(lhs):
+            if target.type != "identifier":
+                continue
+            value = (rhs[i], 0) if len(rhs) == len(lhs) else ((rhs[0], i) if rhs else None)
+            if declare:
+                self._bind(scope, target, "var", values=[value] if value else [], decl=node)
+            else:
+                binding = scope.lookup(self.t(target))
+                if binding is not None and value is not None:
+                    binding.later.append((*value, node.start_byte))
+
+    def _spec(self, node, scope: Scope, kind: str) -> None:
+        names = node.children_by_field_name("name")
+        value = node.child_by_field_name("value")
+        rhs = value.named_children if value is not None else []
+        for i, name in enumerate(names):
+            v = (rhs[i], 0) if len(rhs) == len(names) else ((rhs[0], i) if rhs else None)
+            self._bind(scope, name, kind, values=[v] if v else [], decl=node)
+
+    def _keyed(self, node) -> None:
+        """Table-driven tests: remember struct fields that hold env-derived values."""
+        key = node.child_by_field_name("key")
+        value = node.child_by_field_name("value")
+        if key is None or value is None:
+            return
+        inner = (
+            key.named_children[0] if key.type == "literal_element" and key.named_children else key
+        )
+        if inner.type in ("identifier", "field_identifier"):
+            expr = (
+                value.named_children[0]
+                if value.type == "literal_element" and value.named_children
+                else value
+            )
+            self.env_field_values.setdefault(self.t(inner), []).append(expr)
+
+    def binding_at(self, ident) -> Binding | None:
+        if ident.id in self.by_name_node:
+            return self.by_name_node[ident.id]
+        scope = self.scope_of.get(ident.id)
+        return scope.lookup(self.t(ident)) if scope is not None else None
+
+    # env reads
+    def env_call(self, node):
+        """(func name, var name or None) when ``node`` is ``os.Getenv(...)``/``os.LookupEnv``."""
+        if node.type != "call_expression":
+            return None
+        fn = node.child_by_field_name("function")
+        if fn is None:
+            return None
+        if fn.type == "selector_expression":
+            operand = fn.child_by_field_name("operand")
+            fld = fn.child_by_field_name("field")
+            if operand is None or fld is None or operand.type != "identifier":
+                return None
+            if self.t(operand) not in self.os_names or self.binding_at(operand) is not None:
+                return None
+            func = self.t(fld)
+            if self.t(operand) in self.syscall_names:  # (value, found), like os.LookupEnv
+                func = "LookupEnv" if func == "Getenv" else ""
+        elif fn.type == "identifier" and self.dot_os:
+            func = self.t(fn)
+            if self.binding_at(fn) is not None:
+                return None
+        else:
+            return None
+        if func not in ENV_FUNCS:
+            return None
+        args = node.child_by_field_name("arguments")
+        first = args.named_children[0] if args is not None and args.named_children else None
+        return func, self.const_string(first)
+
+    def os_call(self, node, names) -> bool:
+        """``os.<name>(...)`` for one of ``names``."""
+        if node.type != "call_expression":
+            return False
+        fn = node.child_by_field_name("function")
+        if fn is None:
+            return False
+        if fn.type == "selector_expression":
+            operand = fn.child_by_field_name("operand")
+            fld = fn.child_by_field_name("field")
+            return (
+                operand is not None
+                and fld is not None
+                and self.t(operand) in self.os_names
+                and self.t(fld) in names
+            )
+        return fn.type == "identifier" and self.dot_os and self.t(fn) in names
+
+    def const_string(self, node) -> str | None:
+        if node is None:
+            return None
+        value = _string_value(node, self)
+        if value is not None:
+            return value
+        if node.type == "identifier":
+            binding = self.binding_at(node)
+            if binding is not None and binding.kind == "const" and len(binding.values) == 1:
+                expr, _ = binding.values[0]
+                return _string_value(expr, self)
+        return None
+
+    # dependence
+    def flow(self, node, on_read, on_call=None) -> None:
+        """Follow the value of ``node`` back to the env reads it carries.
+
+        Values flow through variables, operators, ``len`` and the pure ``strings``/``strconv``
+        helpers, table-test fields and functions returning env-derived values; never through
+        other calls' arguments, so a connection opened from an env var is not an env value.
+        ``on_call(call)`` may claim a call (returning True) instead of following it.
+        """
+        seen: set[int] = set()
+        stack = [node]
+        while stack:
+            cur = stack.pop()
+            if cur is None or cur.id in seen:
+                continue
+            seen.add(cur.id)
+            call = self.env_call(cur)
+            if call is not None:
+                on_read(cur, call[1])
+                continue
+            kind = cur.type
+            if kind == "identifier":
+                binding = self.binding_at(cur)
+                if binding is not None:
+                    if binding.kind in ("var", "const"):
+                        stack.extend(expr for expr, _index in binding.values)
+                        # reassignments before this use (``dsn += ...`` after a gate is not it)
+                        stack.extend(e for e, _i, at in binding.later if at < cur.start_byte)
+                else:
+                    info = self.binding_env(None, cur)
+                    for name in info.names if info is not None else ():
+                        on_read(cur, name)
+            elif kind == "selector_expression":
+                fld = cur.child_by_field_name("field")
+                name = self.t(fld) if fld is not None else ""
+                if name in self.env_field_values:
+                    stack.extend(self.env_field_values[name])
+            elif kind == "call_expression":
+                if on_call is None or not on_call(cur):
+                    stack.extend(self._call_flow(cur, into_functions=on_call is None))
+            elif kind in ("parenthesized_expression", "unary_expression", "binary_expression"):
+                stack.extend(cur.named_children)
+
+    def _call_flow(self, call, into_functions: bool) -> list:
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        arg_nodes = list(args.named_children) if args is not None else []
+        if fn is None:
+            return []
+        if fn.type == "identifier":
+            binding = self.binding_at(fn)
+            if binding is None:
+                return arg_nodes if self.t(fn) in ("len", "string", "bool") else []
+            if into_functions and binding.kind == "function" and binding.values:
+                return _returned(binding.values[0][0])
+            return []
+        if fn.type == "selector_expression":
+            operand = fn.child_by_field_name("operand")
+            if operand is not None and self.t(operand) in PURE_PACKAGES:
+                return arg_nodes
+        return []
+
+    def expr_env(self, node) -> EnvInfo | None:
+        """The env vars an expression's value depends on (see ``flow``)."""
+        if node is None:
+            return None
+        if node.id in self._memo:
+            return self._memo[node.id]
+        if node.id in self._busy:
+            return None
+        self._busy.add(node.id)
+        names: set = set()
+        found = []
+
+        def on_read(_node, name) -> None:
+            names.add(name)
+            found.append(True)
+
+        def on_call(call) -> bool:
+            info = self.call_env(call)
+            if info is None:
+                return False
+            names.update(info.names)
+            found.append(True)
+            return True
+
+        try:
+            self.flow(node, on_read, on_call)
+            result = EnvInfo(frozenset(names), self.presence(node)) if found else None
+        finally:
+            self._busy.discard(node.id)
+        self._memo[node.id] = result
+        return result
+
+    def local_env(self, node) -> EnvInfo | None:
+        """``expr_env`` without consulting sibling files."""
+        memo, self._memo = self._memo, {}
+        self.allow_siblings = False
+        try:
+            return self.expr_env(node)
+        finally:
+            self.allow_siblings = True
+            self._memo = memo
+
+    def binding_env(self, binding: Binding | None, ref=None) -> EnvInfo | None:
+        if binding is None:
+            parent = ref.parent if ref is not None else None
+            if parent is not None and parent.type == "selector_expression":
+                return None  # a package qualifier or a field access, not a package variable
+            return self.sibling_env(self.t(ref)) if ref is not None else None
+        if binding.kind not in ("var", "const"):
+            return None
+        names: set = set()
+        found = False
+        for expr, _index in binding.values:
+            info = self.expr_env(expr)
+            if info is not None:
+                names |= info.names
+                found = True
+        return EnvInfo(frozenset(names), self.binding_presence(binding)) if found else None
+
+    def binding_presence(self, binding: Binding):
+        if len(binding.values) != 1:
+            return None
+        expr, index = binding.values[0]
+        call = self.env_call(_unwrap(expr))
+        if call is not None and call[1]:
+            if call[0] == "LookupEnv" and index == 1:
+                return frozenset({call[1]}), True
+            return None
+        if binding.kind in ("var", "const"):
+            return self.presence(expr)
+        return None
+
+    def function_env(self, binding: Binding | None) -> EnvInfo | None:
+        if binding is None or binding.kind != "function" or not binding.values:
+            return None
+        fn = binding.values[0][0]
+        if fn.id in self._busy:
+            return None
+        self._busy.add(fn.id)
+        try:
+            names: set = set()
+            found = False
+            for expr in _returned(fn):
+                info = self.expr_env(expr)
+                if info is not None:
+                    names |= info.names
+                    found = True
+        finally:
+            self._busy.discard(fn.id)
+        return EnvInfo(frozenset(names), dynamic=None in names) if found else None
+
+    def call_env(self, call) -> EnvInfo | None:
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "identifier":
+            return None
+        binding = self.binding_at(fn)
+        if binding is not None:
+            info = self.function_env(binding)
+        else:
+            info = self.sibling_function(self.t(fn))
+        if info is None:
+            return None
+        names = set(info.names)
+        if info.dynamic:
+            names.discard(None)
+            args = call.child_by_field_name("arguments")
+            literals = [self.const_string(a) for a in (args.named_children if args else ())]
+            names |= {v for v in literals if v} or {None}
+        return EnvInfo(frozenset(names))
+
+    def presence(self, node):
+        if node is None:
+            return None
+        if node.id in self._presence_memo:
+            return self._presence_memo[node.id]
+        self._presence_memo[node.id] = None
+        result = self._presence(_unwrap(node))
+        self._presence_memo[node.id] = result
+        return result
+
+    def _presence(self, node):
+        kind = node.type
+        if kind == "unary_expression" and _op(node) == "!":
+            inner = self.presence(node.child_by_field_name("operand"))
+            return (inner[0], not inner[1]) if inner else None
+        if kind == "identifier":
+            binding = self.binding_at(node)
+            if binding is not None and binding.kind in ("var", "const"):
+                return self.binding_presence_bool(binding)
+            return None
+        if kind != "binary_expression":
+            return None
+        op = _op(node)
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return None
+        if op in ("&&", "||"):
+            a, b = self.presence(left), self.presence(right)
+            want = op == "&&"
+            if a and b and a[1] is want and b[1] is want:
+                return a[0] | b[0], want
+            return None
+        if op in ("==", "!="):
+            for side, other in ((left, right), (right, left)):
+                if _string_value(other, self) == "" or self.t(other) == "0":
+                    names = self.string_var(side)
+                    if names:
+                        return names, op == "!="
+        if op in (">", ">=", "<", "<=") and self.t(right) in ("0", "1"):
+            names = self.string_var(left)
+            if names:
+                return names, op in (">", ">=")
+        return None
+
+    def binding_presence_bool(self, binding: Binding):
+        if len(binding.values) != 1:
+            return None
+        expr, index = binding.values[0]
+        call = self.env_call(_unwrap(expr))
+        if call is not None:
+            if call[0] == "LookupEnv" and index == 1 and call[1]:
+                return frozenset({call[1]}), True
+            return None
+        if binding.kind == "var" and index == 0:
+            return self.presence(expr)
+        return None
+
+    def string_var(self, node):
+        """The env var names when ``node`` is the string value of env vars (or its len)."""
+        node = _unwrap(node)
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            arg = args.named_children[0] if args is not None and args.named_children else None
+            if fn is not None and arg is not None and len(args.named_children) == 1:
+                last = self.t(fn).rsplit(".", 1)[-1]
+                if last in ("len", "TrimSpace"):
+                    return self.string_var(arg)
+            call = self.env_call(node)
+            if call is not None and call[0] == "Getenv" and call[1]:
+                return frozenset({call[1]})
+            return None
+        if node.type == "identifier":
+            binding = self.binding_at(node)
+            if (
+                binding is not None
+                and binding.kind in ("var", "const")
+                and len(binding.values) == 1
+            ):
+                expr, index = binding.values[0]
+                call = self.env_call(_unwrap(expr))
+                if call is not None and index == 0 and call[1]:
+                    return frozenset({call[1]})
+                if call is None and index == 0:
+                    return self.string_var(expr)
+        return None
+
+    # siblings: package-level names declared in other files of the same package
+    def _sibling_summaries(self):
+        if not self.allow_siblings:
+            return {}
+        if self._siblings is not None:
+            return self._siblings
+        self._siblings = {}
+        if self.path is None or self.project is None:
+            return self._siblings
+        directory = self.path.parent
+        try:
+            entries = sorted(os.listdir(directory))
+        except OSError:
+            return self._siblings
+        for entry in entries:
+            if not entry.endswith(".go") or entry == self.path.name:
+                continue
+            summary = self.project.summary("go", directory / entry)
+            if isinstance(summary, PackageSummary) and summary.package == self.package:
+                for name, info in summary.env.items():
+                    self._siblings.setdefault(name, ("env", info))
+                for name, info in summary.functions.items():
+                    self._siblings.setdefault(name, ("func", info))
+        return self._siblings
+
+    def sibling_env(self, name: str) -> EnvInfo | None:
+        found = self._sibling_summaries().get(name)
+        return found[1] if found is not None and found[0] == "env" else None
+
+    def sibling_function(self, name: str) -> EnvInfo | None:
+        found = self._sibling_summaries().get(name)
+        return found[1] if found is not None and found[0] == "func" else None
+
+    # tests
+    def testing_param(self, node):
+        """(name, function) of the nearest enclosing ``*testing.T``/``B``/``TB`` parameter."""
+        cur = node.parent
+        while cur is not None:
+            if cur.type in FUNCTION_NODES:
+                params = cur.child_by_field_name("parameters")
+                for decl in params.named_children if params is not None else ():
+                    type_node = decl.child_by_field_name("type")
+                    if type_node is None:
+                        continue
+                    text = self.t(type_node).replace(" ", "")
+                    if text in ("*testing.T", "*testing.B", "testing.TB"):
+                        names = decl.children_by_field_name("name")
+                        if names and self.t(names[0]) != "_":
+                            return self.t(names[0]), cur
+            cur = cur.parent
+        return None
+
+    def enclosing_function(self, node):
+        cur = node.parent
+        while cur is not None and cur.type not in FUNCTION_NODES:
+            cur = cur.parent
+        return cur
+
+    def is_test_main(self, fn) -> bool:
+        if fn is None or fn.type != "function_declaration":
+            return False
+        name = fn.child_by_field_name("name")
+        return name is not None and self.t(name) == "TestMain"
+
+    def is_test_function(self, fn) -> bool:
+        if fn is None:
+            return False
+        params = fn.child_by_field_name("parameters")
+        for decl in params.named_children if params is not None else ():
+            type_node = decl.child_by_field_name("type")
+            if type_node is not None and self.t(type_node).replace(" ", "") in (
+                "*testing.T",
+                "*testing.B",
+                "testing.TB",
+            ):
+                return True
+        return False
+
+
+def _returned(fn, guards: bool = True):
+    """The expressions a function returns, and the ``if`` conditions guarding those returns."""
+    body = fn.child_by_field_name("body")
+    out = []
+    stack = [(c, ()) for c in body.named_children] if body is not None else []
+    while stack:
+        node, conds = stack.pop()
+        if node.type == "return_statement":
+            exprs = node.named_children[0] if node.named_children else None
+            if exprs is not None:
+                out.extend(exprs.named_children if exprs.type == "expression_list" else [exprs])
+                out.extend(conds)
+        elif node.type not in FUNCTION_NODES:
+            if guards and node.type == "if_statement":
+                cond = node.child_by_field_name("condition")
+                conds = (*conds, cond) if cond is not None else conds
+            stack.extend((c, conds) for c in node.named_children)
+    return list(dict.fromkeys(out))
+
+
+# -- facts ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """The edits of one fixable finding, and the ``os.`` uses they remove."""
+
+    message: str
+    edits: list
+    removes: set
+
+
+class _Facts:
+    def __init__(self, an: _Analyzer, ctx) -> None:
+        self.an = an
+        self.ctx = ctx
+        self.config = ctx.config
+        self.suite = ctx.role == "suite"
+        helper_pkg = an.helper_pkg
+        self.result = EnvAnalysis(
+            "go",
+            is_helper=ctx.role == "helper" or an.package in (helper_pkg, f"{helper_pkg}_test"),
+        )
+        self.gate_conditions: list = []
+        self.gated: set[int] = set()
+        self.pending_reads: list = []
+        self.pending_gates: list = []
+        self.units: dict[int, _Unit] = {}
+
+    def run(self) -> EnvAnalysis:
+        an = self.an
+        calls = []
+        for node, _scope in an.nodes:
+            kind = node.type
+            if kind == "call_expression":
+                call = an.env_call(node)
+                if call is not None:
+                    calls.append((node, call))
+                else:
+                    self._write(node)
+            elif kind == "if_statement":
+                self._if_gate(node)
+            elif kind == "binary_expression":
+                self._comparison(node)
+            elif kind == "expression_switch_statement":
+                self._switch(node)
+            elif kind in ("interpreted_string_literal", "raw_string_literal"):
+                self._assignment_literal(node)
+        self._mark_gated()
+        for node, (func, name) in calls:
+            self._read(node, func, name)
+        self._finish()
+        return self.result
+
+    # reads and writes
+    def _read(self, node, func: str, name: str | None) -> None:
+        gated = node.id in self.gated
+        decides = False
+        if name and self.config.is_heuristic_var(name):
+            decides = self._decides(node, 0)
+        elif name and self.suite and not gated and func == "Getenv" and self._probe_candidate(name):
+            unit = self._probe_unit(node, name)
+            if unit is not None:
+                self.units[node.id] = unit
+        self.pending_reads.append((node, name, gated, decides))
+
+    def _probe_candidate(self, name: str) -> bool:
+        c = self.config
+        return not (
+            name == MODE_VAR
+            or c.is_allowed_env(name)
+            or c.is_legacy_toggle(name)
+            or c.is_mode_alias(name)
+            or c.is_heuristic_var(name)
+        )
+
+    def _write(self, node) -> None:
+        """``os.Setenv("X", v)``, ``os.Unsetenv("X")``, ``t.Setenv("X", v)``."""
+        an = self.an
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "selector_expression":
+            return
+        fld = fn.child_by_field_name("field")
+        if fld is None or an.t(fld) not in ("Setenv", "Unsetenv"):
+            return
+        args = node.child_by_field_name("arguments")
+        items = args.named_children if args is not None else []
+        name = an.const_string(items[0]) if items else None
+        if not name:
+            return
+        start, end = an.loc(node)
+        self.result.reads.append(EnvRead(name, start, end, write=True))
+        if name == MODE_VAR and len(items) > 1:
+            value = _string_value(items[1], an)
+            if value is not None:
+                self._mode_value(value, node, items[1], True)
+
+    def _assignment_literal(self, node) -> None:
+        """``"RUN_INTEGRATION_TESTS=1"`` / ``"INTEGRATION_MODE=live"`` in env slices."""
+        an = self.an
+        value = _string_value(node, an)
+        if not value or "=" not in value:
+            return
+        match = _ASSIGNMENT_LITERAL.match(value)
+        if match is None:
+            return
+        name, assigned = match.groups()
+        start, end = an.loc(node)
+        if name == MODE_VAR:
+            self._mode_value(assigned, node, None, True)
+        elif self.config.is_legacy_toggle(name):
+            self.result.reads.append(EnvRead(name, start, end, write=True))
+
+    def _decides(self, node, depth: int) -> bool:
+        an = self.an
+        cur = node
+        while True:
+            parent = cur.parent
+            if parent is None:
+                return False
+            if parent.type in ("parenthesized_expression", "unary_expression", "binary_expression"):
+                cur = parent
+                continue
+            if parent.type == "argument_list" and parent.parent is not None:
+                fn = parent.parent.child_by_field_name("function")
+                last = an.t(fn).rsplit(".", 1)[-1] if fn is not None else ""
+                if last in ("TrimSpace", "ToLower", "ParseBool", "len", "EqualFold"):
+                    cur = parent.parent
+                    continue
+                return False
+            if parent.type == "expression_list" and parent.parent is not None:
+                cur, parent = parent, parent.parent
+            break
+        if parent.type == "if_statement":
+            branches = [parent.child_by_field_name(f) for f in ("consequence", "alternative")]
+            return any(
+                b is not None and _words(an.t(b)) & (MODE_WORDS - {"mode"}) for b in branches
+            )
+        if (
+            parent.type in ("short_var_declaration", "assignment_statement", "var_spec")
+            and depth < 3
+        ):
+            names = (
+                parent.children_by_field_name("name")
+                if parent.type == "var_spec"
+                else (parent.child_by_field_name("left").named_children)
+            )
+            for name in names:
+                if _words(an.t(name)) & MODE_WORDS:
+                    return True
+                binding = an.by_name_node.get(name.id) or (
+                    an.binding_at(name) if name.type == "identifier" else None
+                )
+                if binding is not None and any(
+                    self._decides(r, depth + 1) for r in an.refs(binding)
+                ):
+                    return True
+            return False
+        if parent.type == "return_statement":
+            fn = an.enclosing_function(parent)
+            name = fn.child_by_field_name("name") if fn is not None else None
+            return name is not None and bool(_words(an.t(name)) & MODE_WORDS)
+        if parent.type == "keyed_element":
+            key = parent.child_by_field_name("key")
+            return key is not None and bool(_words(an.t(key)) & MODE_WORDS)
+        return False
+
+    # gates
+    def _if_gate(self, node) -> None:
+        an = self.an
+        cond = node.child_by_field_name("condition")
+        cons = node.child_by_field_name("consequence")
+        if cond is None or cons is None:
+            return
+        alt = node.child_by_field_name("alternative")
+        fn = an.enclosing_function(node)
+        test_main = an.is_test_main(fn)
+        found = None
+        for branch in (cons, alt):
+            if branch is None or branch.type != "block":
+                continue
+            found = self._exit_in(branch, fn, test_main)
+            if found is not None:
+                break
+        if found is None:
+            return
+        what, kind = found[0], found[1]
+        # A bare return gives the prefilter no token to see, so it only counts env reads
+        # visible in this file (sibling files of the package are not consulted).
+        info = an.local_env(cond) if kind in ("return", "exit-return") else an.expr_env(cond)
+        if info is None:
+            return
+        start = an.pos.loc(node.start_byte)
+        end_node = node if alt is None else cond
+        end = an.pos.loc(end_node.end_byte)
+        names = tuple(sorted(info.names, key=str))
+        self.gate_conditions.append(node.child_by_field_name("initializer"))
+        self.gate_conditions.append(cond)
+        unit = None
+        if self.suite and alt is None and kind in ("skip", "return") and found[2]:
+            unit = self._gate_unit(node, cond, info)
+        advice = None
+        if test_main:
+            advice = (
+                f"run the tests in every mode and require variables in the tests that use them "
+                f"with {an.helper_pkg}.RequireEnv(t, ...)"
+            )
+        self.pending_gates.append((what, names, start, end, node.id, advice))
+        if unit is not None:
+            self.units[node.id] = unit
+
+    def _exit_in(self, block, fn, test_main: bool):
+        """(description, kind, only-logs-before) when a block skips, exits 0 or returns."""
+        an = self.an
+        stmts = _statements(block)
+        if not stmts:
+            return None
+        clean = True
+        for stmt in stmts:
+            call = stmt.named_children[0] if stmt.type == "expression_statement" else None
+            if call is not None and call.type == "call_expression":
+                callee = call.child_by_field_name("function")
+                if callee is not None and callee.type == "selector_expression":
+                    fld = callee.child_by_field_name("field")
+                    if fld is not None and an.t(fld) in SKIP_METHODS:
+                        return (
+                            f"`{an.t(callee)}` skips the test",
+                            "skip",
+                            clean and stmt is stmts[-1],
+                        )
+                if test_main and an.os_call(call, {"Exit"}):
+                    args = call.child_by_field_name("arguments")
+                    if args is not None and an.t(args).replace(" ", "") == "(0)":
+                        return "`os.Exit(0)` ends TestMain early", "exit", False
+                if _is_log(call, an):
+                    continue
+            if stmt.type == "return_statement" and stmt is stmts[-1] and not stmt.named_children:
+                if test_main:
+                    return "TestMain returns before running the tests", "exit-return", False
+                if an.is_test_function(fn):
+                    return "test returns early", "return", clean
+            clean = False
+        return None
+
+    def _mark_gated(self) -> None:
+        """Reads whose value flows into a gate's condition are the gate, not probes."""
+
+        def on_read(node, _name) -> None:
+            self.gated.add(node.id)
+
+        for cond in self.gate_conditions:
+            if cond is not None:
+                self.an.flow(cond, on_read)
+
+    # mode values
+    def _is_mode(self, node, depth: int = 0) -> bool:
+        an = self.an
+        node = _unwrap(node)
+        if node is None or depth > 4:
+            return False
+        call = an.env_call(node)
+        if call is not None:
+            return call[1] == MODE_VAR
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is None or fn.type != "selector_expression":
+                return False
+            operand = fn.child_by_field_name("operand")
+            fld = fn.child_by_field_name("field")
+            if operand is None or fld is None:
+                return False
+            if an.t(operand) in an.helper_names and an.t(fld) in MODE_FUNCS:
+                return True
+            args = node.child_by_field_name("arguments")
+            if an.t(fld) in PASS_THROUGH:
+                if an.t(fld) == "String":
+                    return self._is_mode(operand, depth + 1)
+                if args is not None and len(args.named_children) == 1:
+                    return self._is_mode(args.named_children[0], depth + 1)
+            return False
+        if node.type == "identifier":
+            binding = an.binding_at(node)
+            if binding is not None and binding.kind == "var" and binding.values:
+                return all(
+                    index == 0 and self._is_mode(expr, depth + 1) for expr, index in binding.values
+                )
+        return False
+
+    def _comparison(self, node) -> None:
+        if _op(node) not in ("==", "!="):
+            return
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return
+        for side, other in ((left, right), (right, left)):
+            value = _string_value(other, self.an)
+            if value and self._is_mode(side):
+                self._mode_value(value, node, other, False)
+                return
+
+    def _switch(self, node) -> None:
+        value = node.child_by_field_name("value")
+        if value is None or not self._is_mode(value):
+            return
+        for case in node.named_children:
+            if case.type != "expression_case":
+                continue
+            values = case.child_by_field_name("value")
+            for literal in values.named_children if values is not None else ():
+                text = _string_value(literal, self.an)
+                if text:
+                    self._mode_value(text, literal, literal, False)
+
+    def _mode_value(self, value: str, node, literal, is_set: bool) -> None:
+        if not value.strip():
+            return  # "" means unset: a presence check, not a mode value
+        start, end = self.an.loc(node)
+        fix = None
+        fixed = value.strip().lower()
+        if value not in VALID_MODES and fixed in VALID_MODES:
+            if literal is not None:
+                quote = self.an.t(literal)[0]
+                fix = self._fix(
+                    f"Replace '{value}' with '{fixed}'",
+                    [self._edit(literal.start_byte, literal.end_byte, f"{quote}{fixed}{quote}")],
+                )
+            else:
+                text = self.an.t(node)
+                quote, body = text[0], text[1:-1]
+                new = body.replace(f"{MODE_VAR}={value}", f"{MODE_VAR}={fixed}", 1)
+                fix = self._fix(
+                    f"Replace '{value}' with '{fixed}'",
+                    [self._edit(node.start_byte, node.end_byte, f"{quote}{new}{quote}")],
+                )
+        self.result.mode_values.append(ModeValue(value, start, end, is_set, fix))
+
+    # fixes
+    def _edit(self, start_byte: int, end_byte: int, content: str) -> Edit:
+        pos = self.an.pos
+        return Edit.at(self.an.text, pos.char(start_byte), pos.char(end_byte), content)
+
+    def _fix(self, message: str, edits, applicability=Applicability.SAFE) -> Fix | None:
+        # Fresh Edit objects per fix: fixes share import edits, and the fixer tells a fix's own
+        # edits from other fixes' by identity.
+        edits = tuple(
+            Edit(e.start, e.end, e.content, e.location, e.end_location)
+            for e in sorted(edits, key=lambda e: (e.start, e.end))
+        )
+        for a, b in itertools.pairwise(edits):
+            if b.start < a.end or (a.start == a.end == b.start == b.end):
+                return None
+        return Fix(applicability, message, edits)
+
+    def _helper_name(self) -> str | None:
+        an = self.an
+        for spec in an.imports:
+            path = _string_value(spec.child_by_field_name("path"), an)
+            if path == an.helper_path:
+                name_node = spec.child_by_field_name("name")
+                if name_node is None:
+                    return an.helper_pkg
+                name = an.t(name_node)
+                return None if name in (".", "_") else name
+        if an.root_scope.names.get(an.helper_pkg) is not None:
+            return None
+        return an.helper_pkg
+
+    def _value_context(self, node) -> bool:
+        parent = node.parent
+        if parent is None:
+            return False
+        ptype = parent.type
+        if ptype == "expression_list":
+            holder = parent.parent
+            return (
+                holder is not None
+                and holder.type
+                in (
+                    "short_var_declaration",
+                    "assignment_statement",
+                    "var_spec",
+                    "return_statement",
+                )
+                and (holder.type != "assignment_statement" or _field_is(holder, "right", parent))
+            )
+        if ptype in ("argument_list", "literal_element", "keyed_element"):
+            return True
+        return ptype == "binary_expression" and _op(parent) == "+"
+
+    def _probe_unit(self, node, name: str) -> _Unit | None:
+        an = self.an
+        found = an.testing_param(node)
+        helper = self._helper_name()
+        if found is None or helper is None or not self._value_context(node):
+            return None
+        t_name, _fn = found
+        args = node.child_by_field_name("arguments")
+        arg = an.t(args.named_children[0])
+        call = f"{helper}.RequireEnv({t_name}, {arg})"
+        return _Unit(
+            f"Replace with `{call}`",
+            [self._edit(node.start_byte, node.end_byte, call)],
+            self._os_uses_within(node.start_byte, node.end_byte),
+        )
+
+    def _gate_unit(self, stmt, cond, info: EnvInfo) -> _Unit | None:
+        """``if os.Getenv("X") == "" { t.Skip() }`` -> ``integrationmode.RequireEnv(t, "X")``."""
+        an = self.an
+        presence = info.presence
+        if presence is None or presence[1] or set(presence[0]) != set(info.names):
+            return None
+        names = sorted(presence[0])
+        if not names or not all(self._probe_candidate(n) for n in names):
+            return None
+        found = an.testing_param(stmt)
+        helper = self._helper_name()
+        if found is None or helper is None:
+            return None
+        t_name, fn = found
+        if fn.id != (an.enclosing_function(stmt) or fn).id:
+            return None
+        calls = [f'{helper}.RequireEnv({t_name}, "{n}")' for n in names]
+        init = stmt.child_by_field_name("initializer")
+        target = _unwrap(cond)
+        while target.type == "unary_expression" and _op(target) == "!":
+            target = _unwrap(target.child_by_field_name("operand"))
+        if target.type == "binary_expression":
+            left = _unwrap(target.child_by_field_name("left"))
+            right = _unwrap(target.child_by_field_name("right"))
+            target = left if left.type == "identifier" else right
+        binding = an.binding_at(target) if target.type == "identifier" else None
+        if init is None and binding is not None and len(names) == 1 and binding.kind == "var":
+            declared = self._declared_getenv(binding, fn, names[0], stmt.start_byte)
+            if declared is not None:
+                start, end = _statement_lines(stmt, an.data)
+                edits = [
+                    self._edit(declared.start_byte, declared.end_byte, calls[0]),
+                    self._edit(start, end, ""),
+                ]
+                removes = self._os_uses_within(start, end) | self._os_uses_within(
+                    declared.start_byte, declared.end_byte
+                )
+                return _Unit(f"Read `{names[0]}` with `{helper}.RequireEnv`", edits, removes)
+            if binding.scope.node.id != stmt.id:
+                return None
+        indent = _line_indent(an.data, stmt.start_byte)
+        content = f"\n{indent}".join(calls)
+        return _Unit(
+            f"Require {', '.join(names)} instead of skipping",
+            [self._edit(stmt.start_byte, stmt.end_byte, content)],
+            self._os_uses_within(stmt.start_byte, stmt.end_byte),
+        )
+
+    def _declared_getenv(self, binding: Binding, fn, name: str, before: int):
+        """The ``os.Getenv(name)`` of ``v := os.Getenv(name)`` in ``fn``, not reassigned before
+        ``before``."""
+        if len(binding.values) != 1 or binding.decl is None:
+            return None
+        if any(at < before for _e, _i, at in binding.later):
+            return None
+        if binding.decl.type != "short_var_declaration":
+            return None
+        left = binding.decl.child_by_field_name("left")
+        if left is None or len(left.named_children) != 1:
+            return None
+        expr, index = binding.values[0]
+        call = self.an.env_call(expr)
+        if call is None or index != 0 or call[0] != "Getenv" or call[1] != name:
+            return None
+        node = binding.decl
+        while node is not None and node.id != fn.id:
+            node = node.parent
+        return expr if node is not None else None
+
+    def _os_uses_within(self, start: int, end: int) -> set:
+        return {b for b in self._os_uses() if start <= b < end}
+
+    def _os_uses(self) -> list[int]:
+        if not hasattr(self, "_os_use_list"):
+            an = self.an
+            uses = []
+            for node, _scope in an.nodes:
+                if node.type == "selector_expression":
+                    operand = node.child_by_field_name("operand")
+                    if operand is not None and an.t(operand) == an.os_alias:
+                        uses.append(node.start_byte)
+                elif node.type == "qualified_type":
+                    package = node.child_by_field_name("package")
+                    if package is not None and an.t(package) == an.os_alias:
+                        uses.append(node.start_byte)
+            self._os_use_list = uses
+        return self._os_use_list
+
+    def _import_edits(self, remove_os: bool) -> list[Edit] | None:
+        """Edits importing the helper (replacing the ``"os"`` spec when it becomes unused)."""
+        an = self.an
+        present = any(
+            _string_value(s.child_by_field_name("path"), an) == an.helper_path for s in an.imports
+        )
+        last_segment = an.helper_path.rsplit("/", 1)[-1]
+        alias = "" if last_segment == an.helper_pkg else f"{an.helper_pkg} "
+        spec = f'{alias}"{an.helper_path}"'
+        if remove_os:
+            os_spec = an.os_spec
+            if os_spec is None:
+                return None
+            if not present:
+                return [self._edit(os_spec.start_byte, os_spec.end_byte, spec)]
+            target = os_spec
+            if os_spec.parent is not None and os_spec.parent.type == "import_declaration":
+                target = os_spec.parent
+            start, end = _statement_lines(target, an.data)
+            return [self._edit(start, end, "")]
+        if present:
+            return []
+        if an.import_decls:
+            decl = an.import_decls[-1]
+            lists = [c for c in decl.named_children if c.type == "import_spec_list"]
+            if lists:
+                close = lists[0].children[-1]
+                if close.type != ")":
+                    return None
+                for other in lists[0].named_children:  # keep the block sorted, as gofmt would
+                    path = _string_value(other.child_by_field_name("path"), an)
+                    if other.type == "import_spec" and path is not None and path > an.helper_path:
+                        at = _line_start(an.data, other.start_byte)
+                        if not an.data[at : other.start_byte].strip():
+                            indent = _line_indent(an.data, other.start_byte)
+                            return [self._edit(at, at, f"{indent}{spec}\n")]
+                at = close.start_byte
+                if an.data[_line_start(an.data, at) : at].strip():
+                    return [self._edit(at, at, f"\n\t{spec}\n")]
+                return [self._edit(at, at, f"\t{spec}\n")]
+            return [self._edit(decl.end_byte, decl.end_byte, f"\nimport {spec}")]
+        package = next(
+            (c for c in an.tree.root_node.named_children if c.type == "package_clause"), None
+        )
+        if package is None:
+            return None
+        return [self._edit(package.end_byte, package.end_byte, f"\n\nimport {spec}")]
+
+    def _finish(self) -> None:
+        """Build the fixes: when they remove every ``os.`` use together, each fix does all."""
+        an = self.an
+        units = self.units
+        removed = set().union(*(u.removes for u in units.values())) if units else set()
+        uses = set(self._os_uses())
+        together = bool(units) and not an.dot_os and an.os_alias is not None and removed == uses
+        fixes: dict[int, Fix | None] = {}
+        if together:
+            imports = self._import_edits(remove_os=True)
+            edits = [e for u in units.values() for e in u.edits]
+            message = f"Use `{an.helper_pkg}.RequireEnv` for every env read (the `os` import goes)"
+            for key in units:
+                fixes[key] = None if imports is None else self._fix(message, [*edits, *imports])
+        else:
+            imports = self._import_edits(remove_os=False)
+            for key, unit in units.items():
+                fixes[key] = (
+                    None if imports is None else self._fix(unit.message, [*unit.edits, *imports])
+                )
+        for node, name, gated, decides in self.pending_reads:
+            start, end = an.loc(node)
+            self.result.reads.append(
+                EnvRead(name, start, end, False, gated, decides, fixes.get(node.id))
+            )
+        for what, names, start, end, key, advice in self.pending_gates:
+            self.result.gates.append(SkipGate(what, names, start, end, fixes.get(key), advice))
+
+
+def _field_is(parent, name: str, node) -> bool:
+    child = parent.child_by_field_name(name)
+    return child is not None and child.id == node.id
+
+
+def _is_log(call, an) -> bool:
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    text = an.t(fn)
+    head, _, last = text.rpartition(".")
+    if head in LOG_PACKAGES or text in LOG_PACKAGES:
+        return True
+    return last in ("Log", "Logf") and "." not in head
+
+
+def _line_start(data: bytes, at: int) -> int:
+    return data.rfind(b"\n", 0, at) + 1
+
+
+def _line_indent(data: bytes, at: int) -> str:
+    start = _line_start(data, at)
+    line = data[start:at].decode("utf-8", "replace")
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _statement_lines(node, data: bytes) -> tuple[int, int]:
+    start, end = node.start_byte, node.end_byte
+    line_start = _line_start(data, start)
+    nl = data.find(b"\n", end)
+    line_end = len(data) if nl < 0 else nl + 1
+    if not data[line_start:start].strip() and not data[end:line_end].strip():
+        # Do not leave two blank lines where the statement was.
+        prev_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
+        blank_before = line_start == 0 or not data[prev_start:line_start].strip()
+        nl2 = data.find(b"\n", line_end)
+        if blank_before and nl2 >= 0 and not data[line_end:nl2].strip():
+            line_end = nl2 + 1
+        return line_start, line_end
+    return start, end
+
+
+# -- the frontend interface -------------------------------------------------------------------
+
+
+def _parse(data: bytes, text: str):
+    tree = _parser().parse(data)
+    if tree.root_node.has_error:
+        raise parse_failure(tree.root_node, data, text)
+    return tree
+
+
+def analyze(ctx) -> EnvAnalysis:
+    """Parse one Go file and list its env facts (ParseFailure when the tree has errors)."""
+    data = ctx.text.encode("utf-8", "surrogatepass")
+    tree = _parse(data, ctx.text)
+    an = _Analyzer(ctx.text, Path(ctx.file.path), tree, ctx.config, ctx.project)
+    return _Facts(an, ctx).run()
+
+
+def summarize(path, raw: bytes, project) -> PackageSummary | None:
+    """Package-level env-derived variables and functions of one Go file."""
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        tree = _parse(data, text)
+    except ParseFailure:
+        return None
+    an = _Analyzer(text, Path(path), tree, project.config if project is not None else None)
+    an.project = None  # no transitive sibling lookups from a summary
+    summary = PackageSummary(an.package)
+    for name, binding in an.root_scope.names.items():
+        if binding.kind == "function":
+            info = an.function_env(binding)
+            if info is not None:
+                summary.functions[name] = info
+        elif binding.kind in ("var", "const"):
+            info = an.binding_env(binding)
+            if info is not None:
+                summary.env[name] = info
+    return summary

@@ -1,0 +1,968 @@
+"""From source text to ``PythonAnalysis``: parse, walk, evaluate, find gates, classify facts.
+
+The facts are role-independent (the rule modules apply the roles), except that runner files
+also look for ``main`` returning early. One construct yields one fact: a read inside a gate's
+condition, or a constant / predicate whose only uses feed gates, is marked ``in_gate`` /
+``gate_only`` and reported through the gate; a gate takes the category of its most specific
+variable (legacy toggle, CI heuristic or mode alias, INTEGRATION_MODE, dependency).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import libcst as cst
+
+from lint_integration.languages import ParseFailure
+from lint_integration.languages.python import formula as F
+from lint_integration.languages.python import resolver as R
+from lint_integration.languages.python.facts import (
+    ALIAS,
+    ALLOWED,
+    DEPENDENCY,
+    HEURISTIC,
+    LEGACY,
+    MODE,
+    MODE_VAR,
+    VALID_MODES,
+    EnvFunction,
+    EnvRead,
+    HeuristicUse,
+    ModeRead,
+    ModeValue,
+    PythonAnalysis,
+    SkipGate,
+    ToggleUse,
+    var_category,
+)
+from lint_integration.languages.python.gates import GateFinder
+from lint_integration.languages.python.tree import Binding, Tree
+from lint_integration.languages.python.values import (
+    ENV,
+    FUNC,
+    LIT,
+    QUAL,
+    STRS,
+    Evaluator,
+    string_value,
+)
+
+MODE_WORDS = frozenset(
+    {
+        "live",
+        "mock",
+        "mocks",
+        "mocked",
+        "mocking",
+        "cluster",
+        "stub",
+        "stubs",
+        "stubbed",
+        "fake",
+        "fakes",
+        "integration",
+        "e2e",
+        "mode",
+        "real",
+        "remote",
+        "sandbox",
+    }
+)
+MODE_STRINGS = frozenset({"repo", "local", "cluster", "live", "mock", "mocked"})
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_ASSIGNMENT_RE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=(\S*)")
+_PHASES_TRIGGERED = ("environ", "getenv")
+
+
+def words(name: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(name)}
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise ParseFailure(
+            f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1
+        ) from None
+
+
+class Builder:
+    """Builds one ``PythonAnalysis``; also the source of the module's summary."""
+
+    def __init__(self, text: str, path: Path, config, project, role: str) -> None:
+        self.text = text
+        self.path = Path(path)
+        self.config = config
+        self.project = project
+        self.role = role
+        module = parse(text)
+        self.tree = Tree(module)
+        self.ev = Evaluator(self.tree, config, str(self.path), project)
+        self.analysis = PythonAnalysis(module=module, path=self.path, role=role, text=text)
+        self._gate_only_memo: dict[int, bool] = {}
+        self._busy: set[int] = set()
+        self._sets: list | None = None
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    def build(self) -> PythonAnalysis:
+        tree, ev = self.tree, self.ev
+        for node in tree.calls:
+            ev.read_at(node)
+        for node in tree.subscripts:
+            ev.read_at(node)
+        for node in tree.comparisons:
+            ev.read_at(node)
+        reads = list(ev.found)
+        self.finder = GateFinder(ev, self.role)
+        gates = self.finder.run()
+        self._mode_comparisons()
+        self._classify_gates(gates)
+        self._predicate_gates(gates)
+        for read in reads:
+            self._mark_read(read)
+            if not (read.in_gate or read.gate_only):
+                read.hygiene = self._hygiene(read)
+        a = self.analysis
+        a.reads = reads
+        a.gates = [g for g in gates if g.category != ALLOWED]
+        a.test_code = is_test_code(self.path, self.text)
+        self._env_functions()
+        self._mode_facts()
+        self._toggle_facts()
+        self._heuristic_facts()
+        return a
+
+    # -- gates -----------------------------------------------------------------------------
+
+    def _classify_gates(self, gates: list[SkipGate]) -> None:
+        config = self.config
+        invalid_cmp = {
+            node
+            for node, (_, lits) in self.ev.mode_comparisons.items()
+            if any(string_value(n) not in VALID_MODES for n in lits)
+        }
+        for gate in gates:
+            cats = {var_category(v, config) for v in gate.env_vars}
+            if gate.dynamic:
+                cats.add(DEPENDENCY)
+            if gate.condition is not None and any(
+                _contains(self.tree, gate.condition, c) for c in invalid_cmp
+            ):
+                gate.category = "invalid-mode"
+            elif LEGACY in cats:
+                gate.category = LEGACY
+            elif ALIAS in cats or HEURISTIC in cats:
+                gate.category = HEURISTIC
+            elif MODE in cats:
+                gate.category = MODE
+            elif DEPENDENCY in cats:
+                gate.category = DEPENDENCY
+            else:
+                gate.category = ALLOWED
+            if gate.category == DEPENDENCY:
+                # Name only the variables that matter in messages.
+                gate.env_vars = tuple(
+                    v for v in gate.env_vars if var_category(v, config) != ALLOWED
+                )
+            if gate.target in ("marker", "decorator", "helper", "fixture"):
+                gate.uses, gate.use_vars = self._uses(gate)
+            gate.fixable = self._gate_fixable(gate)
+
+    def _gate_fixable(self, gate: SkipGate) -> bool:
+        when = gate.when  # type: ignore[attr-defined]
+        if gate.dynamic or not gate.pure or not gate.env_vars:
+            return False
+        if gate.category == LEGACY:
+            return gate.polarity in ("missing", "falsy") and self._simple_construct(gate)
+        if gate.category != DEPENDENCY or gate.polarity != "missing" or not F.missing_any(when):
+            return False
+        return self._simple_construct(gate)
+
+    def _simple_construct(self, gate: SkipGate) -> bool:
+        if gate.kind == "mark":
+            return gate.target in ("test", "class", "module", "marker", "fixture")
+        if gate.kind == "if":
+            if gate.target not in ("test", "fixture", "class", "module"):
+                return False
+            if gate.action_kind not in ("skip", "skipTest", "SkipTest", "return"):
+                return False
+            branch = gate.node.body if gate.branch == "body" else None
+            return branch is not None and _only_statement(branch, gate.action)
+        return False
+
+    def _predicate_gates(self, gates: list[SkipGate]) -> None:
+        """Gates whose env vars come only through predicate helpers are uses of them; a local
+        predicate is reported once, at its definition."""
+        uses: dict[str, list[SkipGate]] = {}
+        for gate in gates:
+            if not gate.direct and gate.predicates:
+                for name in gate.predicates:
+                    uses.setdefault(name, []).append(gate)
+        for b in self._module_functions():
+            name = b.name
+            info = self.ev.func_info(b.node)
+            if info.returns is None or info.env_param is not None:
+                continue
+            local = uses.get(name, [])
+            extra = self._importer_counts(name)
+            if not local and not (extra and extra.gate_uses):
+                continue
+            base = local[0] if local else None
+            when = base.when if base else F.neg(info.returns.truth)  # type: ignore[attr-defined]
+            gate = SkipGate(
+                node=b.node,
+                kind="predicate",
+                action=None,
+                action_kind=base.action_kind if base else "skipif",
+                condition=None,
+                env_vars=tuple(sorted(F.variables(when))),
+                dynamic=F.is_dynamic(when),
+                polarity=F.polarity(when),
+                pure=F.is_pure(when),
+                target="predicate",
+                target_name=name,
+                target_node=b.node,
+                reads=list(info.returns.reads),
+            )
+            gate.when = when  # type: ignore[attr-defined]
+            gate.uses = sum(self._gate_test_count(g) for g in local) + (
+                extra.gate_tests if extra else 0
+            )
+            gates.append(gate)
+            self._classify_gates([gate])
+            gate.fixable = False
+            gate.uses = sum(self._gate_test_count(g) for g in local) + (
+                extra.gate_tests if extra else 0
+            )
+        # Uses of predicates (local or imported) are not reported again.
+        gates[:] = [g for g in gates if g.direct or not g.predicates or g.kind == "predicate"]
+
+    def _module_functions(self) -> list[Binding]:
+        out = []
+        for bindings in self.tree.module_scope.bindings.values():
+            for b in bindings:
+                if b.kind == "func":
+                    out.append(b)
+        return out
+
+    # -- uses of markers, decorators, helpers ----------------------------------------------
+
+    def _uses(self, gate: SkipGate) -> tuple[int, tuple[str, ...]]:
+        name = gate.target_name
+        if not name:
+            return 0, ()
+        binding = self._module_binding(name, gate.target_node)
+        if binding is None:
+            return 0, ()
+        count = 0
+        use_vars: list[str] = []
+        owner = gate.target_node
+        if gate.target == "fixture":
+            return self._fixture_uses(name), ()
+        for load in self.tree.loads_of(binding):
+            if owner is not None and _contains(self.tree, owner, load):
+                continue
+            count += self._use_test_count(load)
+            call = self.tree.parent.get(load)
+            if isinstance(call, cst.Call) and call.func is load:
+                use_vars.extend(self._literal_args(call))
+        extra = self._importer_counts(name)
+        if extra:
+            count += extra.tests
+            use_vars.extend(extra.args)
+        return count, tuple(dict.fromkeys(use_vars))
+
+    def _module_binding(self, name: str, node) -> Binding | None:
+        for b in self.tree.module_scope.bindings.get(name, ()):
+            if node is None or b.node is node:
+                return b
+        found = self.tree.module_scope.bindings.get(name)
+        return found[0] if found else None
+
+    def _literal_args(self, call: cst.Call) -> list[str]:
+        out = []
+        for arg in call.args:
+            if arg.keyword is None:
+                value = string_value(arg.value)
+                if value is not None:
+                    out.append(value)
+        return out
+
+    def _use_test_count(self, load: cst.CSTNode) -> int:
+        tree = self.tree
+        node = load
+        for up in tree.ancestors(load):
+            if isinstance(up, cst.Decorator):
+                owner = tree.parent.get(up)
+                if isinstance(owner, cst.ClassDef):
+                    return max(1, _class_tests(owner))
+                return 1
+            if isinstance(up, (cst.Assign, cst.AnnAssign)):
+                from lint_integration.languages.python.gates import _assigned_name
+
+                if _assigned_name(up) == "pytestmark":
+                    scope = tree.scope_of.get(up)
+                    if scope is not None and scope.kind == "class":
+                        return max(1, _class_tests(scope.node))
+                    return max(1, _module_tests(tree.module))
+                return 1
+            if isinstance(up, (cst.FunctionDef, cst.ClassDef)):
+                return 1
+            node = up
+        del node
+        return 1
+
+    def _gate_test_count(self, gate: SkipGate) -> int:
+        if gate.target == "class" and isinstance(gate.target_node, cst.ClassDef):
+            return max(1, _class_tests(gate.target_node))
+        if gate.target == "module" and gate.kind == "mark":
+            return max(1, _module_tests(self.tree.module))
+        return 1
+
+    def _fixture_uses(self, name: str) -> int:
+        count = 0
+        for func in self.tree.functions:
+            if not func.name.value.startswith("test"):
+                continue
+            from lint_integration.languages.python.tree import _all_params
+
+            if any(p.name.value == name for p in _all_params(func.params)):
+                count += 1
+        extra = self._importer_counts(name, fixture=True)
+        if extra:
+            count += extra.tests
+        return count
+
+    def _importer_counts(self, name: str, fixture: bool = False):
+        if self.project is None:
+            return None
+        from lint_integration.languages.python.usage import importer_uses
+
+        uses = importer_uses(self.project, str(self.path), self.config, fixtures=fixture)
+        return uses.fixture(name) if fixture else uses.get(name)
+
+    # -- reads: in a gate, or only feeding gates --------------------------------------------
+
+    def _mark_read(self, read: EnvRead) -> None:
+        conditions = self.finder.condition_nodes
+        tree = self.tree
+        node = read.node
+        for up in tree.ancestors(node):
+            if id(up) in conditions or id(node) in conditions:
+                read.in_gate = True
+                return
+            if isinstance(up, (cst.Assign, cst.AnnAssign)) and up.value is not None:
+                read.gate_only = self._assign_gate_only(up)
+                return
+            if isinstance(up, cst.NamedExpr):
+                continue
+            if isinstance(up, cst.Return):
+                func = tree.enclosing_function(up)
+                if func is not None:
+                    read.gate_only = self._function_gate_only(func)
+                return
+            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+                return
+            node = up
+
+    def _assign_gate_only(self, stmt) -> bool:
+        scope = self.tree.scope_of.get(stmt)
+        if scope is None:
+            return False
+        targets = (
+            [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
+        )
+        names = [t.value for t in targets if isinstance(t, cst.Name)]
+        if not names:
+            return False
+        for name in names:
+            for b in scope.bindings.get(name, ()):
+                if b.node is stmt and not self._binding_gate_only(b):
+                    return False
+        return True
+
+    def _function_gate_only(self, func: cst.FunctionDef) -> bool:
+        scope = self.tree.scope_of.get(func)
+        if scope is None:
+            return False
+        for b in scope.bindings.get(func.name.value, ()):
+            if b.node is func:
+                return self._binding_gate_only(b)
+        return False
+
+    def _binding_gate_only(self, b: Binding) -> bool:
+        key = id(b)
+        if key in self._gate_only_memo:
+            return self._gate_only_memo[key]
+        if key in self._busy:
+            return False
+        self._busy.add(key)
+        try:
+            result = self._compute_gate_only(b)
+        finally:
+            self._busy.discard(key)
+        self._gate_only_memo[key] = result
+        return result
+
+    def _compute_gate_only(self, b: Binding) -> bool:
+        loads = self.tree.loads_of(b)
+        string_uses = self._string_uses(b.name) if b.scope is self.tree.module_scope else 0
+        importer = None
+        if b.scope is self.tree.module_scope:
+            importer = self._importer_counts(b.name)
+            if importer is not None and importer.other_uses:
+                return False
+        if not loads and not string_uses and not (importer and importer.gate_uses):
+            return False
+        conditions = self.finder.condition_nodes
+        for load in loads:
+            if not self._load_feeds_gate(load, conditions):
+                return False
+        return True
+
+    def _load_feeds_gate(self, load, conditions) -> bool:
+        tree = self.tree
+        node = load
+        for up in tree.ancestors(load):
+            if id(up) in conditions or id(node) in conditions:
+                return True
+            if isinstance(up, (cst.Assign, cst.AnnAssign)) and up.value is not None:
+                return self._assign_gate_only(up)
+            if isinstance(up, cst.Return):
+                func = tree.enclosing_function(up)
+                return func is not None and self._function_gate_only(func)
+            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement, cst.Decorator)):
+                return False
+            node = up
+        return False
+
+    def _string_uses(self, name: str) -> int:
+        count = 0
+        for val in self.finder.string_uses:
+            count += any(name in (r.var or "") for r in val.reads)
+        return count
+
+    # -- environment hygiene ------------------------------------------------------------------
+
+    def _hygiene(self, read: EnvRead) -> bool:
+        """The read only decides or saves a write of the environment: ``if "X" in os.environ:
+        monkeypatch.delenv("X")``, or ``old = os.environ.get("X")`` restored later."""
+        tree = self.tree
+        node = read.node
+        for up in tree.ancestors(read.node):
+            if isinstance(up, cst.If) and node is up.test:
+                return self._only_env_writes(up.body) and (
+                    up.orelse is None or self._only_env_writes(up.orelse)
+                )
+            if isinstance(up, (cst.Assign, cst.AnnAssign)) and up.value is not None:
+                scope = tree.scope_of.get(up)
+                from lint_integration.languages.python.gates import _assigned_name
+
+                name = _assigned_name(up)
+                if scope is None or name is None:
+                    return False
+                bindings = [b for b in scope.bindings.get(name, ()) if b.node is up]
+                loads = [load for b in bindings for load in tree.loads_of(b)]
+                return bool(loads) and all(self._load_in_write(load) for load in loads)
+            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+                return False
+            node = up
+        return False
+
+    def _load_in_write(self, load) -> bool:
+        tree = self.tree
+        node = load
+        for up in tree.ancestors(load):
+            if isinstance(up, cst.If) and node is up.test:
+                return self._only_env_writes(up.body)
+            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+                return self._is_env_write(up)
+            node = up
+        return False
+
+    def _only_env_writes(self, block) -> bool:
+        if isinstance(block, cst.Else):
+            block = block.body
+        if isinstance(block, cst.If):
+            return self._only_env_writes(block.body) and (
+                block.orelse is None or self._only_env_writes(block.orelse)
+            )
+        statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+        for stmt in statements:
+            if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                if not all(self._is_env_write(small) for small in stmt.body):
+                    return False
+            elif isinstance(stmt, cst.If):
+                if not self._only_env_writes(stmt):
+                    return False
+            elif isinstance(stmt, cst.BaseSmallStatement):
+                if not self._is_env_write(stmt):
+                    return False
+            else:
+                return False
+        return bool(statements)
+
+    def _is_env_write(self, stmt) -> bool:
+        if isinstance(stmt, cst.Pass):
+            return True
+        if isinstance(stmt, cst.Del):
+            target = stmt.target
+            return isinstance(target, cst.Subscript) and id(target) in self.tree.del_subscripts
+        if isinstance(stmt, cst.Assign):
+            return any(
+                isinstance(t.target, cst.Subscript) and id(t.target) in self.tree.store_subscripts
+                and self.ev._is_environ(t.target.value, self.tree.scope_of[stmt])
+                for t in stmt.targets
+            )
+        if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call):
+            func = stmt.value.func
+            return isinstance(func, cst.Attribute) and func.attr.value in _ENV_WRITE_METHODS
+        return False
+
+    # -- env functions (flag parsers) --------------------------------------------------------
+
+    def _env_functions(self) -> None:
+        for b in self._module_functions():
+            info = self.ev.func_info(b.node)
+            if info.env_param is None:
+                continue
+            param, index = info.env_param
+            call_vars: list[str] = []
+            for load in self.tree.loads_of(b):
+                call = self.tree.parent.get(load)
+                if isinstance(call, cst.Call) and call.func is load:
+                    positional = [a for a in call.args if a.keyword is None]
+                    if index < len(positional):
+                        value = string_value(positional[index].value)
+                        if value is not None:
+                            call_vars.append(value)
+            extra = self._importer_counts(b.name)
+            if extra:
+                call_vars.extend(extra.args)
+            fn = EnvFunction(
+                node=b.node,
+                name=b.name,
+                param=param,
+                index=index,
+                flag=info.flag,
+                reads=list(info.reads),
+                call_vars=tuple(dict.fromkeys(call_vars)),
+                gate_only=self._binding_gate_only(b),
+            )
+            self.analysis.env_functions.append(fn)
+
+    # -- INTEGRATION_MODE --------------------------------------------------------------------
+
+    def _mode_comparisons(self) -> None:
+        """Evaluate comparisons with string literals so mode comparisons are recorded."""
+        ev = self.ev
+        for node in self.tree.comparisons:
+            sides = [node.left, *(c.comparator for c in node.comparisons)]
+            if any(_is_string_side(s) for s in sides):
+                follow = any(_mode_word_side(s) for s in sides)
+                ev.eval(node, follow=follow)
+
+    def _mode_facts(self) -> None:
+        a = self.analysis
+        comparisons = self.ev.mode_comparisons
+        by_read: dict[EnvRead, tuple[cst.Comparison, list]] = {}
+        for node, (val, lits) in comparisons.items():
+            for read in val.reads:
+                by_read.setdefault(read, (node, lits))
+            for lit in lits:
+                value = string_value(lit) or ""
+                a.mode_values.append(_mode_value(lit, value, "compare", node))
+        for read in a.reads:
+            if read.category != MODE:
+                continue
+            comparison, lits = by_read.get(read, (None, []))
+            compared = tuple(string_value(n) or "" for n in lits)
+            fixable = bool(compared) and all(v in VALID_MODES for v in compared)
+            a.mode_reads.append(ModeRead(read, comparison, compared, fixable))
+        for var, value_node, construct, literal in self._env_sets():
+            if var == MODE_VAR and literal is not None and value_node is not None:
+                a.mode_values.append(_mode_value(value_node, literal, "set", construct))
+
+    def _env_sets(self):
+        """(variable, value node, construct, literal value) for every environment write with a
+        literal name: ``os.environ[X] = v``, ``setenv(X, v)``, ``setdefault`` / ``putenv``, dict
+        literals and keyword arguments, and ``X=v`` strings (command lines)."""
+        if self._sets is not None:
+            return self._sets
+        ev, tree = self.ev, self.tree
+        relevant = self._relevant_var
+        out = []
+        for node in tree.assigns:
+            if not isinstance(node, cst.Assign):
+                continue
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Subscript) and ev._is_environ(t.value, tree.scope_of[node]):
+                    key = t.slice[0].slice if len(t.slice) == 1 else None
+                    if isinstance(key, cst.Index):
+                        name = string_value(key.value)
+                        if name and relevant(name):
+                            out.append((name, node.value, node, string_value(node.value)))
+        for call in tree.calls:
+            func = call.func
+            args = [a for a in call.args if a.keyword is None and a.star == ""]
+            if isinstance(func, cst.Attribute) and func.attr.value in (
+                "setenv",
+                "setdefault",
+                "putenv",
+                "delenv",
+                "unsetenv",
+            ):
+                method = func.attr.value
+                is_env_method = (
+                    method in ("setenv", "delenv")
+                    or ev._is_environ(func.value, tree.scope_of[call])
+                    or ev.eval(func, follow=False).kind == QUAL
+                )
+                if is_env_method and args:
+                    name = string_value(args[0].value)
+                    if name and relevant(name):
+                        value = args[1].value if len(args) > 1 else None
+                        literal = string_value(value) if value is not None else None
+                        out.append((name, value, call, literal))
+            for arg in call.args:
+                if arg.keyword is not None and arg.star == "" and relevant(arg.keyword.value):
+                    out.append((arg.keyword.value, arg.value, arg, string_value(arg.value)))
+        for element in tree.dict_elements:
+            name = string_value(element.key)
+            if name and relevant(name):
+                out.append((name, element.value, element, string_value(element.value)))
+        for string in tree.eq_strings:
+            value = string_value(string)
+            if not value or "=" not in value:
+                continue
+            for match in _ASSIGNMENT_RE.finditer(value):
+                if not relevant(match.group(1)):
+                    continue
+                out.append((match.group(1), string, string, match.group(2).strip("'\"")))
+        self._sets = out
+        return out
+
+    def _relevant_var(self, name: str) -> bool:
+        config = self.config
+        return name == MODE_VAR or config.is_legacy_toggle(name) or config.is_mode_alias(name)
+
+    # -- legacy toggles ----------------------------------------------------------------------
+
+    def _toggle_facts(self) -> None:
+        a = self.analysis
+        config = self.config
+        for gate in a.gates:
+            if gate.category == LEGACY:
+                for var in gate.env_vars:
+                    if config.is_legacy_toggle(var):
+                        a.toggles.append(
+                            ToggleUse(
+                                gate.node,
+                                var,
+                                "gate",
+                                gate=gate,
+                                live_only=gate.polarity in ("missing", "falsy"),
+                                fixable=gate.fixable,
+                            )
+                        )
+                        break
+        for read in a.reads:
+            if read.in_gate or read.gate_only:
+                continue
+            toggles = [v for v in read.names if config.is_legacy_toggle(v)]
+            if not toggles:
+                continue
+            test_node, live = self._truth_test(read)
+            a.toggles.append(
+                ToggleUse(
+                    read.node,
+                    toggles[0],
+                    "read",
+                    read=read,
+                    live_only=live,
+                    test_node=test_node,
+                    fixable=live,
+                )
+            )
+        for var, _, construct, _ in self._env_sets():
+            if config.is_legacy_toggle(var):
+                a.toggles.append(ToggleUse(construct, var, "write"))
+
+    def _truth_test(self, read: EnvRead) -> tuple[cst.CSTNode | None, bool]:
+        """The smallest expression that tests the toggle for "enabled", when used as a
+        condition (``if os.getenv("RUN_LIVE_TESTS") == "1":``)."""
+        tree = self.tree
+        node = read.node
+        up = tree.parent.get(node)
+        while (
+            isinstance(up, cst.Attribute)
+            and isinstance(tree.parent.get(up), cst.Call)
+            and up.attr.value in ("lower", "strip", "casefold")
+        ):
+            node = tree.parent[up]
+            up = tree.parent.get(node)
+        if read.kind != "contains" and isinstance(up, cst.Comparison) and len(up.comparisons) == 1:
+            op = up.comparisons[0].operator
+            other = up.comparisons[0].comparator if up.left is node else up.left
+            lits = _string_literals(other)
+            if lits is None or not isinstance(op, (cst.Equal, cst.In)):
+                return None, False
+            if not {v.lower() for v in lits} <= {"1", "true", "yes", "on", "y"}:
+                return None, False
+            node = up
+            up = tree.parent.get(node)
+        elif read.kind == "contains" and isinstance(read.node.comparisons[0].operator, cst.NotIn):
+            return None, False
+        boolean_context = (
+            (isinstance(up, (cst.If, cst.While, cst.IfExp)) and up.test is node)
+            or isinstance(up, cst.BooleanOperation)
+            or (isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not))
+            or (isinstance(node, cst.Comparison) and isinstance(up, (cst.Assign, cst.Return)))
+        )
+        return (node, True) if boolean_context else (None, False)
+
+    # -- heuristics ----------------------------------------------------------------------------
+
+    def _heuristic_facts(self) -> None:
+        a = self.analysis
+        config = self.config
+        for gate in a.gates:
+            if gate.category == HEURISTIC:
+                var = next(
+                    (
+                        v
+                        for v in gate.env_vars
+                        if config.is_mode_alias(v) or config.is_heuristic_var(v)
+                    ),
+                    None,
+                )
+                if var is not None:
+                    a.heuristics.append(
+                        HeuristicUse(gate.node, var, config.is_mode_alias(var), "gate", gate=gate)
+                    )
+        sets_mode = self._mode_set_values()
+        for read in a.reads:
+            if read.in_gate or read.gate_only:
+                continue
+            names = read.names
+            alias = next((v for v in names if config.is_mode_alias(v)), None)
+            if alias is not None:
+                a.heuristics.append(
+                    HeuristicUse(read.node, alias, True, "alias", read=read, fixable=True)
+                )
+                continue
+            heuristic = next((v for v in names if config.is_heuristic_var(v)), None)
+            if heuristic is None:
+                continue
+            reason = self._decides_mode(read, sets_mode)
+            if reason is not None:
+                read.decides_mode = True
+                a.heuristics.append(HeuristicUse(read.node, heuristic, False, reason, read=read))
+
+    def _mode_set_values(self) -> list[cst.CSTNode]:
+        return [
+            value
+            for var, value, _, _ in self._env_sets()
+            if value is not None and (var == MODE_VAR or self.config.is_mode_alias(var))
+        ]
+
+    def _decides_mode(self, read: EnvRead, sets_mode: list[cst.CSTNode]) -> str | None:
+        tree = self.tree
+        for value in sets_mode:
+            if _contains(tree, value, read.node):
+                return "sets-mode"
+        node = read.node
+        for up in tree.ancestors(read.node):
+            if isinstance(up, (cst.If, cst.IfExp)) and node is up.test:
+                if self._mode_branches(up):
+                    return "branch"
+                return None
+            if isinstance(up, (cst.Assign, cst.AnnAssign)):
+                from lint_integration.languages.python.gates import _assigned_name
+
+                name = _assigned_name(up)
+                if name and words(name) & MODE_WORDS:
+                    return "flag"
+                if name:
+                    return self._name_decides(up, name, sets_mode)
+                return None
+            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+                return None
+            node = up
+        return None
+
+    def _name_decides(self, stmt, name: str, sets_mode) -> str | None:
+        """A variable holding a CI heuristic that then picks live-vs-mock branches."""
+        scope = self.tree.scope_of.get(stmt)
+        if scope is None:
+            return None
+        for b in scope.bindings.get(name, ()):
+            if b.node is not stmt:
+                continue
+            for load in self.tree.loads_of(b):
+                for value in sets_mode:
+                    if _contains(self.tree, value, load):
+                        return "sets-mode"
+                node = load
+                for up in self.tree.ancestors(load):
+                    if isinstance(up, (cst.If, cst.IfExp)) and node is up.test:
+                        if self._mode_branches(up):
+                            return "branch"
+                        break
+                    if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+                        break
+                    node = up
+        return None
+
+    def _mode_branches(self, node) -> bool:
+        branches = [node.body, node.orelse]
+        for branch in branches:
+            if branch is None:
+                continue
+            stack = [branch]
+            seen = 0
+            while stack and seen < 400:
+                n = stack.pop()
+                seen += 1
+                if isinstance(n, cst.Name) and words(n.value) & MODE_WORDS:
+                    return True
+                if isinstance(n, cst.Attribute):
+                    if words(n.attr.value) & MODE_WORDS:
+                        return True
+                    stack.append(n.value)
+                    continue
+                if isinstance(n, cst.SimpleString):
+                    value = string_value(n)
+                    if value is not None and value.lower() in MODE_STRINGS:
+                        return True
+                    continue
+                from lint_integration.languages.python.tree import children
+
+                stack.extend(children(n))
+        return False
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+_ENV_WRITE_METHODS = frozenset(
+    {"setenv", "delenv", "pop", "unsetenv", "putenv", "update", "setdefault", "clear"}
+)
+_FRAMEWORK_IMPORT = re.compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:pytest|_pytest|unittest|nose|nose2|hypothesis|testtools)\b",
+    re.M,
+)
+_SUPPORT_WORDS = (
+    "test", "helper", "fixture", "util", "support", "mock", "fake", "stub", "marker", "common",
+    "factor", "conftest",
+)
+
+
+def is_test_code(path: Path, text: str) -> bool:
+    """Test modules, conftest files, test helpers and anything importing a test framework; not
+    the handlers, settings and sample apps that suites keep next to their tests."""
+    stem = path.stem.lower()
+    if any(word in stem for word in _SUPPORT_WORDS):
+        return True
+    if path.name == "__init__.py" and any(w in path.parent.name.lower() for w in _SUPPORT_WORDS):
+        return True
+    return bool(_FRAMEWORK_IMPORT.search(text))
+
+
+def _contains(tree: Tree, outer, inner) -> bool:
+    if outer is inner:
+        return True
+    for up in tree.ancestors(inner):
+        if up is outer:
+            return True
+    return False
+
+
+def _only_statement(block, action) -> bool:
+    """The block holds just the skip action (a docstring-free ``pytest.skip(...)`` etc.)."""
+    if isinstance(block, cst.IndentedBlock):
+        statements = block.body
+    else:
+        statements = [block]
+    if len(statements) != 1:
+        return False
+    stmt = statements[0]
+    smalls = (
+        stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+    )
+    if len(smalls) != 1:
+        return False
+    small = smalls[0]
+    if small is action:
+        return True
+    return isinstance(small, cst.Expr) and small.value is action
+
+
+def _class_tests(cls: cst.ClassDef) -> int:
+    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else []
+    return sum(
+        1 for s in body if isinstance(s, cst.FunctionDef) and s.name.value.startswith("test")
+    )
+
+
+def _module_tests(module: cst.Module) -> int:
+    count = 0
+    for s in module.body:
+        if isinstance(s, cst.FunctionDef) and s.name.value.startswith("test"):
+            count += 1
+        elif isinstance(s, cst.ClassDef):
+            count += _class_tests(s)
+    return count
+
+
+def _is_string_side(node) -> bool:
+    if string_value(node) is not None:
+        return True
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return any(string_value(e.value) is not None for e in node.elements)
+    return False
+
+
+# String literals that make a comparison worth following imports for (is the other side a
+# mode imported from a sibling module?).
+_MODE_LIKE = frozenset(
+    "live mock mocked integration e2e staging real fake remote offline online kube k8s cluster "
+    "repo ci".split()
+)
+
+
+def _mode_word_side(node) -> bool:
+    values = _string_literals(node) or []
+    return any(v.lower() in _MODE_LIKE for v in values)
+
+
+def _string_literals(node) -> list[str] | None:
+    value = string_value(node)
+    if value is not None:
+        return [value]
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        out = [string_value(e.value) for e in node.elements]
+        if all(v is not None for v in out):
+            return out  # type: ignore[return-value]
+    return None
+
+
+def _mode_value(node, value: str, context: str, construct) -> ModeValue:
+    valid = value in VALID_MODES
+    suggestion = None
+    if not valid and value.strip().lower() in VALID_MODES:
+        suggestion = value.strip().lower()
+    return ModeValue(node, value, context, construct, valid, suggestion)
+
+
+def build_analysis(text: str, path, config, project=None, role: str = "suite") -> Builder:
+    builder = Builder(text, Path(path), config, project, role)
+    builder.build()
+    return builder
+
+
+__all__ = ["ENV", "FUNC", "LIT", "QUAL", "STRS", "Builder", "R", "build_analysis", "parse"]

@@ -1,0 +1,252 @@
+"""The facts the Python frontend hands to rules and codemods.
+
+Every fact carries the exact LibCST node of the analysed ``Module`` it is about, so a codemod
+that transforms that same module object can match ``original_node is fact.node``. Positions are
+computed on demand by ``PythonAnalysis.span`` (most files never need them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: importing the frontend must not import LibCST
+    import libcst as cst
+
+MODE_VAR = "INTEGRATION_MODE"
+VALID_MODES = ("repo", "local", "cluster")
+
+# Categories of an environment variable, decided by the config.
+DEPENDENCY = "dependency"  # a dependency's variable: suites must ask the helper
+ALLOWED = "allowed"  # allowed-env: HOME, PATH, PYTEST_*...
+LEGACY = "legacy"  # a legacy toggle: RUN_INTEGRATION_TESTS, *_USE_LIVE_*...
+MODE = "mode"  # INTEGRATION_MODE itself
+ALIAS = "alias"  # an alias of the mode: TEST_MODE, INTEGRATION_ENV...
+HEURISTIC = "heuristic"  # CI detection: CI, GITHUB_ACTIONS, KUBERNETES_SERVICE_HOST...
+
+Loc = tuple[int, int]
+Span = tuple[Loc, Loc]
+
+
+def var_category(name: str | None, config: Any) -> str:
+    """The category of variable ``name`` under ``config`` (None: a computed name)."""
+    if name is None:
+        return DEPENDENCY
+    if name == MODE_VAR:
+        return MODE
+    if config.is_legacy_toggle(name):
+        return LEGACY
+    if config.is_mode_alias(name):
+        return ALIAS
+    if config.is_heuristic_var(name):
+        return HEURISTIC
+    if config.is_allowed_env(name):
+        return ALLOWED
+    return DEPENDENCY
+
+
+@dataclass(eq=False)
+class EnvRead:
+    """One read of the process environment.
+
+    ``node`` is the whole read: ``os.environ["X"]`` (Subscript), ``os.environ.get("X", d)`` /
+    ``os.getenv("X")`` (Call) or ``"X" in os.environ`` (Comparison). ``var`` is the variable
+    name when it is a literal (or a constant / loop over literals resolving to one); reads over
+    several literal names (``all(v in os.environ for v in ("A", "B"))``) carry them in ``vars``.
+    """
+
+    node: cst.CSTNode
+    var: str | None
+    kind: str  # "subscript" | "get" | "getenv" | "contains" | "pop"
+    key_node: cst.CSTNode | None
+    has_default: bool = False
+    default_node: cst.CSTNode | None = None
+    vars: tuple[str, ...] = ()
+    category: str = DEPENDENCY
+    # The key is this parameter of the enclosing function (a flag parser / env getter).
+    param: str | None = None
+    function: str | None = None  # enclosing function name, None at module level
+    # Reported through a skip gate: inside its condition, or its value flows only into gates.
+    in_gate: bool = False
+    gate_only: bool = False
+    # For CI-detection variables: the value decides live-vs-mocked, a skip or the mode.
+    decides_mode: bool = False
+    # For a read inside a string skipif condition, ``node`` is the string literal.
+    in_string: bool = False
+    # Environment hygiene: the read only decides or saves a write of the same variables
+    # (``if "X" in os.environ: monkeypatch.delenv("X")``, save-and-restore).
+    hygiene: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.vars or ((self.var,) if self.var else ())
+
+
+@dataclass(eq=False)
+class SkipGate:
+    """A construct that skips tests (or exits 0 / returns early) depending on env vars.
+
+    ``node`` is the construct a finding points at and a codemod rewrites:
+
+    - ``kind="mark"``: the ``pytest.mark.skipif(...)`` / ``unittest.skipIf|skipUnless(...)``
+      Call (a decorator's ``decorator`` expression, a ``pytestmark`` value, a marker assignment,
+      a factory's return value). ``decorator`` is the ``Decorator`` node when it decorates a def.
+    - ``kind="if"``: the ``If`` whose branch holds the skip action (``action``); ``branch`` says
+      which branch (``"body"`` or ``"orelse"``). ``kind="guard"``: an ``If`` that returns /
+      continues before a later skip action. ``kind="except"``: the ``ExceptHandler`` catching the
+      ``KeyError`` of an ``os.environ[...]`` read in its ``try``.
+    - ``kind="return-value"``: a ``Return`` of ``pytest_ignore_collect`` returning an env test.
+    """
+
+    node: cst.CSTNode
+    kind: str
+    action: cst.CSTNode | None  # the skip call / Return / sys.exit(...) / Raise, if any
+    # "skipif" | "skipIf" | "skipUnless" | "skip" | "skipTest" | "SkipTest" | "importorskip" |
+    # "return" | "exit" | "pytest.exit" | "collect_ignore" | "ignore_collect" | "add_marker"
+    action_kind: str
+    condition: cst.CSTNode | None  # the condition expression (a SimpleString for string ones)
+    env_vars: tuple[str, ...]  # literal variables the skip depends on (sorted)
+    dynamic: bool  # depends on a variable whose name is computed (a factory's parameter)
+    # When the skip happens: "missing" (a variable is unset/empty), "falsy" (a flag is not
+    # enabled), "present" (a variable is set), "mixed" (anything else).
+    polarity: str
+    pure: bool  # the condition tests env vars only (no other terms)
+    # What is skipped: "test" | "class" | "module" | "fixture" | "hook" | "marker" |
+    # "decorator" | "helper" | "predicate" | "param" | "runner"
+    target: str
+    target_name: str | None = None
+    target_node: cst.CSTNode | None = None  # the decorated def, the marker Assign, the factory
+    decorator: cst.Decorator | None = None
+    branch: str | None = None
+    category: str = DEPENDENCY  # most specific category among the variables
+    fixable: bool = False
+    uses: int | None = None  # tests using a marker / decorator / helper / predicate
+    use_vars: tuple[str, ...] = ()  # literal variables passed at a factory's uses
+    # Env reads, constants and predicates the condition goes through.
+    reads: list[EnvRead] = field(default_factory=list)
+    predicates: tuple[str, ...] = ()
+    # Whether env vars reach the gate other than through a predicate helper call (when not, the
+    # predicate is reported at its definition and this gate is only a use of it).
+    direct: bool = True
+
+
+@dataclass(eq=False)
+class ModeRead:
+    """A direct read of INTEGRATION_MODE (outside the helper this is mode-via-helper)."""
+
+    read: EnvRead
+    comparison: cst.Comparison | None  # the comparison the read (or its constant) feeds
+    compared: tuple[str, ...]  # string literals it is compared with
+    fixable: bool  # compared only with valid modes: becomes current_mode()
+
+    @property
+    def node(self) -> cst.CSTNode:
+        return self.read.node
+
+
+@dataclass(eq=False)
+class ModeValue:
+    """A string literal compared with the mode or assigned to INTEGRATION_MODE."""
+
+    node: cst.CSTNode  # the SimpleString (or the whole "INTEGRATION_MODE=x" string)
+    value: str
+    context: str  # "compare" | "set"
+    construct: cst.CSTNode  # the Comparison / assignment / setenv call / dict element
+    valid: bool
+    suggestion: str | None  # the valid spelling when only the case is wrong
+
+
+@dataclass(eq=False)
+class ToggleUse:
+    """A legacy toggle read, set, or gating a skip."""
+
+    node: cst.CSTNode
+    var: str
+    kind: str  # "read" | "write" | "gate"
+    read: EnvRead | None = None
+    gate: SkipGate | None = None
+    # Live-only semantics: a gate skipping unless the toggle is enabled (-> cluster_only), or a
+    # truthiness test of the toggle (-> current_mode() is IntegrationMode.CLUSTER).
+    live_only: bool = False
+    test_node: cst.CSTNode | None = None  # the truthiness test that becomes the mode check
+    fixable: bool = False
+
+
+@dataclass(eq=False)
+class HeuristicUse:
+    """The mode inferred from CI detection or read from an alias of INTEGRATION_MODE."""
+
+    node: cst.CSTNode
+    var: str
+    alias: bool  # an alias of the mode (TEST_MODE...) rather than CI detection
+    reason: str  # "alias" | "gate" | "flag" | "branch" | "sets-mode"
+    read: EnvRead | None = None
+    gate: SkipGate | None = None
+    fixable: bool = False
+
+
+@dataclass(eq=False)
+class EnvFunction:
+    """A function reading the variable named by one of its parameters (a flag parser)."""
+
+    node: cst.FunctionDef
+    name: str
+    param: str
+    index: int
+    flag: bool  # returns a parsed flag rather than the raw value
+    reads: list[EnvRead] = field(default_factory=list)
+    call_vars: tuple[str, ...] = ()  # literal names it is called with in this module
+    gate_only: bool = False
+
+
+@dataclass
+class PythonAnalysis:
+    """Everything the Python rules ask about one file."""
+
+    module: cst.Module
+    path: Path
+    role: str
+    text: str
+    reads: list[EnvRead] = field(default_factory=list)
+    gates: list[SkipGate] = field(default_factory=list)
+    mode_reads: list[ModeRead] = field(default_factory=list)
+    mode_values: list[ModeValue] = field(default_factory=list)
+    toggles: list[ToggleUse] = field(default_factory=list)
+    heuristics: list[HeuristicUse] = field(default_factory=list)
+    env_functions: list[EnvFunction] = field(default_factory=list)
+    # The file is test code (a test module, conftest, test helper or a module importing a test
+    # framework) rather than an application, lambda handler or settings module kept under tests/.
+    test_code: bool = True
+    _positions: Any = field(default=None, repr=False)
+    _lines: Any = field(default=None, repr=False)
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """1-based ((line, column), (end_line, end_column)) of ``node``; end is exclusive."""
+        from lint_integration.languages.python.positions import node_span
+
+        return node_span(self, node)
+
+    def header_span(self, node: cst.CSTNode) -> Span:
+        """The head of a compound statement: ``if <test>``, ``except <type>``, ``def name``."""
+        from lint_integration.languages.python.positions import header_span
+
+        return header_span(self, node)
+
+    def gate_span(self, gate: SkipGate) -> Span:
+        """Where a gate's finding points: the mark call, the decorator, or the if head."""
+        if gate.kind == "mark":
+            return self.span(gate.decorator or gate.node)
+        if gate.kind in ("if", "guard", "except", "predicate"):
+            return self.header_span(gate.node)
+        return self.span(gate.node)
+
+    @property
+    def probes(self) -> list[EnvRead]:
+        """Reads that no-direct-env-probe reports in a suite (dependency vars, not via gates)."""
+        return [
+            r
+            for r in self.reads
+            if r.category == DEPENDENCY
+            and not (r.in_gate or r.gate_only or r.param or r.hygiene)
+        ]

@@ -1,0 +1,270 @@
+"""The second stage of the Python prefilter: does anything this suite imports lead to env code?
+
+``might_match`` keeps every suite or runner that imports a possibly-local module, because a gate
+can get its env dependence from an imported constant, predicate, marker or factory. In a typical
+test tree that is nearly every file, and almost none of them import anything env-derived. This
+stage decides it without parsing anything:
+
+- A file with none of the Python frontend's own tokens (``might_match`` in a role that does not
+  follow imports: env reads, ``INTEGRATION_MODE``, legacy toggle names) can only report through
+  names it imports: an env-derived constant, predicate, env function, marker, decorator or skip
+  helper from another module's summary.
+- A summary exports such a name only when the module reads the environment itself (so it has
+  one of those tokens) or gets an env-derived name from a module it imports (a re-export, a star
+  import, a value computed from an imported one).
+- So the file needs analysis exactly when its import graph reaches a module with an own token.
+  Imports are found by a regex over every statement that mentions ``import`` (strings and
+  comments only add candidates) and resolved with the analysis's own resolver; each reachable
+  module is read once per run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from lint_integration.languages.python import resolver as R
+
+_WS = r"(?:[ \t\f]|\\\r?\n)+"
+_NAME = r"[^\W\d]\w*"
+_DOTTED = rf"{_NAME}(?:[ \t]*\.[ \t]*{_NAME})*"
+# ``from X import names``: names up to the end of the logical line.
+_FROM = re.compile(rf"\bfrom{_WS}(\.+[ \t]*(?:{_DOTTED})?|{_DOTTED}){_WS}import\b(.*)", re.S)
+_IMPORT = re.compile(r"\bimport\b(.*)", re.S)
+_IDENT = re.compile(_NAME)
+# Where a file name's case may not matter, root finding is left to the resolver itself.
+_CASE_SENSITIVE = sys.platform not in ("darwin", "win32", "cygwin")
+_MAX_UP = getattr(R, "_MAX_UP", 12)
+_DOTTED_RE = re.compile(_DOTTED)
+
+
+def _clean(spec: str) -> str:
+    return re.sub(r"\s+", "", spec)
+
+
+def _statements(text: str):
+    """Each logical line that mentions ``import``: continued lines and open parentheses
+    joined (a comment or string that fools this only adds candidates)."""
+    pos = 0
+    size = len(text)
+    while True:
+        hit = text.find("import", pos)
+        if hit < 0:
+            return
+        start = text.rfind("\n", 0, hit) + 1
+        # Lines continued into this one belong to the statement too.
+        while start >= 2 and text[start - 2] == "\\":
+            start = text.rfind("\n", 0, start - 1) + 1
+        end = text.find("\n", hit)
+        end = size if end < 0 else end
+        line = text[start:end]
+        # Lines this one continues into: backslashes and an unclosed parenthesis.
+        while end < size:
+            if line.endswith("\\"):
+                nxt = text.find("\n", end + 1)
+                nxt = size if nxt < 0 else nxt
+            elif line.count("(") > line.count(")"):
+                nxt = text.find(")", end)
+                nxt = size if nxt < 0 else nxt + 1
+            else:
+                break
+            line, end = line + text[end:nxt], nxt
+        yield line
+        pos = max(end, hit + 6)
+
+
+def import_specs(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """What the import statements in ``text`` may name: ``(module, names)`` for ``from module
+    import names`` (a name may be a submodule), ``(dotted, ())`` for each prefix of an
+    ``import dotted``."""
+    specs: list[tuple[str, tuple[str, ...]]] = []
+    for line in _statements(text):
+        for match in _FROM.finditer(line):
+            specs.append((_clean(match.group(1)), tuple(_IDENT.findall(match.group(2)))))
+        for match in _IMPORT.finditer(line):
+            for dotted in _DOTTED_RE.findall(match.group(1)):
+                parts = _clean(dotted).split(".")
+                specs.extend((".".join(parts[: i + 1]), ()) for i in range(len(parts)))
+    return specs
+
+
+class ImportGraph:
+    """Per run: each module's summary-token flag and the local modules it imports."""
+
+    def __init__(self, config) -> None:
+        from lint_integration.languages.python import might_match
+
+        self.config = config
+        self._own_tokens = might_match
+        self._nodes: dict[str, tuple[bool, tuple[str, ...]]] = {}
+        self._resolved: dict[tuple[str, str], str | None] = {}
+        self._direct: dict[tuple[str, str], str | None] = {}
+        self._listings: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._roots: dict[tuple[str, str], str | None] = {}
+        self._relevant: dict[str, bool] = {}
+        self.consulted: set[str] = set()
+
+    def _node(self, path: str) -> tuple[bool, tuple[str, ...]]:
+        node = self._nodes.get(path)
+        if node is None:
+            node = self._nodes[path] = self._read(path)
+        return node
+
+    def _read(self, path: str) -> tuple[bool, tuple[str, ...]]:
+        self.consulted.add(path)
+        try:
+            if os.path.getsize(path) > self.config.max_file_size:
+                return False, ()  # never summarized: a summary of None holds nothing
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            return False, ()
+        if self._own_tokens(raw, "other", self.config):
+            return True, ()
+        return False, self.local_imports(path, raw)
+
+    def local_imports(self, path: str, raw: bytes) -> tuple[str, ...]:
+        if b"import" not in raw:
+            return ()
+        text = raw.decode("utf-8", "replace")
+        directory = os.path.dirname(path)
+        found: set[str] = set()
+        for base, names in import_specs(text):
+            target = self._resolve(path, directory, base)
+            if target is not None:
+                found.add(target)
+                if not target.endswith("__init__.py") and not self._shadowed(target):
+                    continue  # a plain module has no submodules: names are its attributes
+            for name in names:
+                target = self._resolve(
+                    path, directory, base + name if base.endswith(".") else f"{base}.{name}"
+                )
+                if target is not None:
+                    found.add(target)
+        found.discard(path)
+        return tuple(sorted(found))
+
+    def _resolve(self, path: str, directory: str, spec: str) -> str | None:
+        """The file ``spec`` resolves to from ``path``, memoized on what the resolver's answer
+        depends on: the importer's directory for a relative spec, and for an absolute one the
+        directory it finds the first segment in (walking up from the importer)."""
+        direct = (directory, spec)
+        if direct in self._direct:
+            return self._direct[direct]
+        self._direct[direct] = self._resolve_new(path, directory, spec)
+        return self._direct[direct]
+
+    def _resolve_new(self, path: str, directory: str, spec: str) -> str | None:
+        if not spec.strip(".") and not spec.startswith("."):
+            return None
+        if R.is_library(spec):
+            return None
+        if spec.startswith("."):
+            key = (directory, spec)
+        else:
+            root = self._root(directory, spec.split(".", 1)[0])
+            if root is None:
+                return None  # the resolver finds no directory holding the first segment
+            key = (root, spec)
+        if key not in self._resolved:
+            try:
+                resolved = R.resolve_symbol(path, spec)
+            except (OSError, ValueError):
+                resolved = None
+            self._resolved[key] = os.path.abspath(resolved[0]) if resolved else None
+        return self._resolved[key]
+
+    def _shadowed(self, module_file: str) -> bool:
+        """Whether ``pkg/mod.py`` has a ``pkg/mod`` directory beside it (the resolver would look
+        for submodules there)."""
+        directory, name = os.path.split(module_file)
+        dirs = self._entries(directory)[1]
+        stem = name[:-3]
+        return stem in dirs or (not _CASE_SENSITIVE and stem.lower() in {d.lower() for d in dirs})
+
+    def _entries(self, directory: str) -> tuple[frozenset[str], frozenset[str]]:
+        """``(files, directories)`` in ``directory``, symlinks followed."""
+        entries = self._listings.get(directory)
+        if entries is None:
+            files, dirs = set(), set()
+            try:
+                with os.scandir(directory) as it:
+                    for entry in it:
+                        try:
+                            if entry.is_dir():
+                                dirs.add(entry.name)
+                            elif entry.is_file():
+                                files.add(entry.name)
+                        except OSError:
+                            continue
+            except OSError:
+                pass
+            entries = self._listings[directory] = (frozenset(files), frozenset(dirs))
+        return entries
+
+    def _root(self, directory: str, first: str) -> str | None:
+        """The nearest directory at or above ``directory`` holding module or package ``first``,
+        the way the resolver looks for it (``None``: the resolver cannot resolve it)."""
+        key = (directory, first)
+        if key in self._roots:
+            return self._roots[key]
+        found = None
+        if _CASE_SENSITIVE:
+            walked = []
+            current = directory
+            for _ in range(_MAX_UP):
+                files, dirs = self._entries(current)
+                if first + ".py" in files or first in dirs:
+                    found = current
+                    break
+                walked.append(current)
+                up = os.path.dirname(current)
+                if up == current:
+                    break
+                current = up
+            if found is not None:  # every directory walked through finds the same one
+                for below in walked:
+                    self._roots[(below, first)] = found
+        else:  # let the resolver decide; memoize per importing directory instead
+            found = directory
+        self._roots[key] = found
+        return found
+
+    def reaches_env(self, start: tuple[str, ...]) -> bool:
+        """Whether any module reachable from ``start`` has a summary token."""
+        seen: set[str] = set()
+        stack = list(start)
+        while stack:
+            path = stack.pop()
+            if path in seen:
+                continue
+            known = self._relevant.get(path)
+            if known is True:
+                return True
+            seen.add(path)
+            if known is False:
+                continue  # everything reachable from it was already searched
+            tokens, imports = self._node(path)
+            if tokens:
+                self._relevant[path] = True
+                return True
+            stack.extend(imports)
+        for path in seen:  # a complete search: nothing reachable from any of these has a token
+            self._relevant[path] = False
+        return False
+
+
+def prescreen(raw: bytes, file, config, project) -> bool:
+    """False only when no Python rule can report in ``file`` (``raw`` passed ``might_match``)."""
+    from lint_integration.languages.python import CROSS_MODULE_ROLES, might_match
+
+    if file.role not in CROSS_MODULE_ROLES:
+        return True  # the first stage already decided on the file's own tokens
+    if might_match(raw, "other", config):
+        return True  # the file's own tokens (env reads, the mode, toggles)
+    if project is None:
+        return True
+    graph = project.memo(("python", "import-graph"), lambda: ImportGraph(config))
+    path = os.path.abspath(file.path)
+    return graph.reaches_env(graph.local_imports(path, raw))

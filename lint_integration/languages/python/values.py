@@ -1,0 +1,1033 @@
+"""Abstract values of expressions: what an expression knows about the environment.
+
+The evaluator answers, for any expression of the module, "is this an env read, an
+env-derived value or condition, a known library object (``os.environ``, ``pytest.mark.skipif``),
+a skip mark, a local function or module?". It follows names through their bindings
+(module constants, locals, loop variables over literal tuples, walrus targets), local functions
+(predicates, flag parsers) and, when allowed, imports of sibling modules through their
+summaries. It never executes anything.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from lint_integration.languages.python import formula as F
+from lint_integration.languages.python import resolver as R
+from lint_integration.languages.python.facts import EnvRead, var_category
+from lint_integration.languages.python.tree import (
+    COMPREHENSION,
+    FUNCTION,
+    MODULE,
+    Binding,
+    NodeMap,
+    Scope,
+    Tree,
+)
+
+# Value kinds.
+QUAL = "qual"  # a library object: ``qual`` is its dotted name
+ENV = "env"  # derived from the environment
+LIT = "lit"  # a Python literal: ``lit``
+STRS = "strs"  # a tuple/list of string literals: ``strs``
+FUNC = "func"  # a local function: ``node`` (FunctionDef)
+EXPORT = "export"  # a name imported from a sibling module: ``info`` (summary.Export)
+MARK = "mark"  # a skip mark / skip decorator object
+MODREF = "module"  # a local module: ``path``
+PARAM = "param"  # a function parameter: ``name``
+METHOD = "method"  # ``base.attr`` waiting to be called: ``base``, ``attr``
+UNKNOWN = "unknown"
+
+TRUTHY = frozenset({"1", "true", "yes", "on", "y", "t", "enabled", "enable"})
+FALSY = frozenset({"0", "false", "no", "off", "n", "f", "disabled", "disable", ""})
+_CASE_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title"})
+
+
+class Val:
+    """An abstract value. Only the fields of its kind are meaningful."""
+
+    __slots__ = (
+        "attr",
+        "base",
+        "boolean",
+        "default",
+        "direct",
+        "dyn",
+        "flag",
+        "info",
+        "kind",
+        "lit",
+        "mark",
+        "name",
+        "node",
+        "path",
+        "qual",
+        "raw",
+        "reads",
+        "strs",
+        "truth",
+        "vars",
+        "via",
+    )
+
+    def __init__(self, kind: str, **kw) -> None:
+        self.kind = kind
+        self.qual = kw.get("qual")
+        self.lit = kw.get("lit")
+        self.strs = kw.get("strs", ())
+        self.node = kw.get("node")
+        self.info = kw.get("info")
+        self.path = kw.get("path")
+        self.name = kw.get("name")
+        self.base = kw.get("base")
+        self.attr = kw.get("attr")
+        self.mark = kw.get("mark")
+        # ENV fields
+        self.vars: frozenset[str] = kw.get("vars", frozenset())
+        self.dyn: frozenset[str] = kw.get("dyn", frozenset())  # parameter names as keys
+        self.raw: str | None = kw.get("raw")  # the single variable whose raw value this is
+        self.default: str = kw.get("default", "none")
+        self.flag: bool = kw.get("flag", False)
+        self.boolean: bool = kw.get("boolean", False)
+        self.truth: tuple = kw.get("truth", F.OPAQUE)
+        self.reads: tuple[EnvRead, ...] = kw.get("reads", ())
+        self.direct: bool = kw.get("direct", True)
+        self.via: tuple[str, ...] = kw.get("via", ())
+
+    @property
+    def is_env(self) -> bool:
+        return self.kind == ENV
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        if self.kind == ENV:
+            return f"Val(env vars={sorted(self.vars)} raw={self.raw} truth={self.truth})"
+        return f"Val({self.kind} {self.qual or self.lit or self.strs or ''})"
+
+
+UNKNOWN_VAL = Val(UNKNOWN)
+
+
+def env_val(
+    reads=(),
+    vars=(),
+    dyn=(),
+    raw=None,
+    default="none",
+    flag=False,
+    boolean=False,
+    truth=None,
+    direct=True,
+    via=(),
+) -> Val:
+    vs = frozenset(vars)
+    ds = frozenset(dyn)
+    if truth is None:
+        truth = (
+            F.conj(
+                [F.atom(v, F.CMP) for v in sorted(vs)]
+                + [F.atom(None, F.CMP, p) for p in sorted(ds)]
+            )
+            if (vs or ds)
+            else F.OPAQUE
+        )
+    return Val(
+        ENV,
+        reads=tuple(reads),
+        vars=vs,
+        dyn=ds,
+        raw=raw,
+        default=default,
+        flag=flag,
+        boolean=boolean,
+        truth=truth,
+        direct=direct,
+        via=tuple(via),
+    )
+
+
+def merge_env(vals: list[Val], truth: tuple, boolean: bool = False) -> Val:
+    """An env value derived from several values (their reads, variables and indirections)."""
+    envs = [v for v in vals if v.kind == ENV]
+    reads: list[EnvRead] = []
+    via: list[str] = []
+    for v in envs:
+        reads.extend(v.reads)
+        via.extend(v.via)
+    return env_val(
+        reads=reads,
+        vars=set().union(*(v.vars for v in envs)) if envs else (),
+        dyn=set().union(*(v.dyn for v in envs)) if envs else (),
+        boolean=boolean,
+        truth=truth,
+        direct=any(v.direct for v in envs),
+        via=via,
+    )
+
+
+def truth_of(val: Val) -> tuple:
+    """The truthiness of a value as a condition."""
+    if val.kind == ENV:
+        return val.truth
+    if val.kind == LIT:
+        return F.TRUE if val.lit else F.FALSE
+    if val.kind == STRS:
+        return F.TRUE if val.strs else F.FALSE
+    return F.OPAQUE
+
+
+def raw_truth(var: str | None, default: str, flag: bool, param: str | None = None) -> tuple:
+    if flag:
+        return F.atom(var, F.FLAG, param)
+    if default in ("none", "empty"):
+        return F.atom(var, F.SET, param)
+    return F.atom(var, F.CMP, param)
+
+
+def string_value(node: cst.CSTNode) -> str | None:
+    """The value of a plain string literal (no f-strings), else None."""
+    if type(node) is cst.SimpleString:
+        raw = node.value
+        quote = 0
+        while quote < len(raw) and raw[quote] not in "'\"":
+            quote += 1
+        prefix = raw[:quote].lower()
+        if "b" in prefix:
+            return None
+        if "\\" not in raw or "r" in prefix:
+            body = raw[quote:]
+            return body[3:-3] if body[:3] in ('"""', "'''") else body[1:-1]
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            value = node.evaluated_value
+        except Exception:  # malformed escapes: not a usable literal
+            return None
+        if isinstance(value, bytes):
+            return None
+        return value
+    return None
+
+
+class FuncInfo:
+    """What a local function does with the environment (computed on first use)."""
+
+    __slots__ = ("env_param", "flag", "node", "reads", "returns")
+
+    def __init__(self, node: cst.FunctionDef) -> None:
+        self.node = node
+        self.env_param: tuple[str, int] | None = None  # reads the variable named by a param
+        self.flag = True  # returns a parsed flag rather than the raw value
+        self.returns: Val | None = None  # env-derived value it returns (a predicate)
+        self.reads: list[EnvRead] = []
+
+
+class Evaluator:
+    """Evaluates expressions of one module to ``Val``s, with memoized bindings."""
+
+    def __init__(self, tree: Tree, config, path, project=None) -> None:
+        self.tree = tree
+        self.config = config
+        self.path = path
+        self.project = project
+        self.reads = NodeMap()  # node -> EnvRead | None (every candidate examined)
+        self.found: list[EnvRead] = []  # the reads, in discovery order
+        self._by_function: dict[int, list[EnvRead]] | None = None
+        self._binding_memo: dict[tuple[int, bool], Val] = {}
+        self._busy: set[tuple[int, bool]] = set()
+        self._funcs: dict[cst.FunctionDef, FuncInfo] = {}
+        self._funcs_busy: set[cst.FunctionDef] = set()
+        self.subst: dict[Binding, Val] = {}
+        # Comparisons of a mode-derived value with string literals: node -> (val, literals).
+        self.mode_comparisons: dict[cst.Comparison, tuple[Val, list[cst.CSTNode]]] = {}
+        self.string_scope = Scope(FUNCTION, tree.module, tree.module_scope, "<condition>")
+        for name in ("os", "sys", "platform"):
+            self.string_scope.add(Binding(name, "import", self.string_scope, qual=name))
+
+    # -- entry points ----------------------------------------------------------------------
+
+    def scope(self, node: cst.CSTNode, default: Scope | None = None) -> Scope:
+        return self.tree.scope_of.get(node) or default or self.tree.module_scope
+
+    def eval(self, node: cst.CSTNode, scope: Scope | None = None, follow: bool = True) -> Val:
+        try:
+            return self._eval(node, self.scope(node, scope), follow)
+        except RecursionError:
+            return UNKNOWN_VAL
+
+    def condition(self, node: cst.CSTNode, scope: Scope | None = None) -> Val:
+        """Evaluate a condition; string conditions (``skipif("...")``) are parsed, not run."""
+        text = string_value(node)
+        if text is not None:
+            try:
+                expr = cst.parse_expression(text.strip())
+            except Exception:  # an unparsable condition is just unknown
+                return UNKNOWN_VAL
+            val = self.eval(expr, self.string_scope, True)
+            if val.kind == ENV:
+                for read in val.reads:
+                    read.in_string = True
+            return val
+        return self.eval(node, scope, True)
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def _eval(self, node: cst.CSTNode, scope: Scope, follow: bool) -> Val:
+        tp = type(node)
+        if tp is cst.Name:
+            return self._name(node, scope, follow)
+        if tp is cst.Attribute:
+            return self._attribute(node, scope, follow)
+        if tp is cst.Call:
+            return self._call(node, scope, follow)
+        if tp is cst.Subscript:
+            return self._subscript(node, scope, follow)
+        if tp is cst.Comparison:
+            return self._comparison(node, scope, follow)
+        if tp is cst.UnaryOperation:
+            inner = self._sub(node.expression, scope, follow)
+            if isinstance(node.operator, cst.Not):
+                if inner.kind == ENV:
+                    return merge_env([inner], F.neg(truth_of(inner)), boolean=True)
+                if inner.kind == LIT:
+                    return Val(LIT, lit=not inner.lit)
+                return UNKNOWN_VAL
+            return inner if inner.kind == ENV else UNKNOWN_VAL
+        if tp is cst.BooleanOperation:
+            return self._boolop(node, scope, follow)
+        if tp in (cst.SimpleString, cst.ConcatenatedString):
+            value = string_value(node)
+            return Val(LIT, lit=value) if value is not None else UNKNOWN_VAL
+        if tp is cst.Integer:
+            try:
+                return Val(LIT, lit=int(node.value.replace("_", ""), 0))
+            except ValueError:
+                return UNKNOWN_VAL
+        if tp in (cst.Tuple, cst.List, cst.Set):
+            return self._sequence(node, scope, follow)
+        if tp is cst.NamedExpr:
+            return self._sub(node.value, scope, follow)
+        if tp is cst.IfExp:
+            return self._ifexp(node, scope, follow)
+        if tp is cst.FormattedString:
+            parts = [
+                self._sub(p.expression, scope, follow)
+                for p in node.parts
+                if isinstance(p, cst.FormattedStringExpression)
+            ]
+            if any(p.kind == ENV for p in parts):
+                return merge_env(parts, F.TRUE)
+            return UNKNOWN_VAL
+        if tp is cst.BinaryOperation:
+            parts = [self._sub(node.left, scope, follow), self._sub(node.right, scope, follow)]
+            if any(p.kind == ENV for p in parts):
+                return merge_env(parts, self._opaque_env_truth(parts))
+            return UNKNOWN_VAL
+        return UNKNOWN_VAL
+
+    def _sub(self, node: cst.CSTNode, scope: Scope, follow: bool) -> Val:
+        return self._eval(node, self.tree.scope_of.get(node) or scope, follow)
+
+    @staticmethod
+    def _opaque_env_truth(parts: list[Val]) -> tuple:
+        atoms = []
+        for p in parts:
+            if p.kind == ENV:
+                atoms.extend(F.atom(v, F.CMP) for v in sorted(p.vars))
+                atoms.extend(F.atom(None, F.CMP, d) for d in sorted(p.dyn))
+        return F.conj(atoms) if atoms else F.OPAQUE
+
+    # -- names -----------------------------------------------------------------------------
+
+    def _name(self, node: cst.Name, scope: Scope, follow: bool) -> Val:
+        name = node.value
+        if name in ("True", "False", "None"):
+            return Val(LIT, lit={"True": True, "False": False, "None": None}[name])
+        if node in self.tree.scope_of:
+            bindings = self.tree.resolve_load(node)
+        else:
+            bindings = self.tree.lookup(name, scope)
+        if not bindings:
+            star = self._star_import(name, scope, follow)
+            if star is not None:
+                return star
+            return Val(QUAL, qual=f"builtins.{name}")
+        return self._bindings(bindings, follow)
+
+    def _bindings(self, bindings: list[Binding], follow: bool) -> Val:
+        vals = [self.binding(b, follow) for b in bindings if b.kind != "augment"]
+        if not vals:
+            return UNKNOWN_VAL
+        if len(vals) == 1:
+            return vals[0]
+        envs = [v for v in vals if v.kind == ENV]
+        if envs:
+            if len(envs) == 1:
+                return envs[0]
+            return merge_env(envs, F.disj([truth_of(v) for v in envs]))
+        for kind in (MARK, QUAL, FUNC, EXPORT, MODREF, STRS):
+            for v in vals:
+                if v.kind == kind:
+                    return v
+        return vals[-1]
+
+    def binding(self, b: Binding, follow: bool = True) -> Val:
+        if b in self.subst:
+            return self.subst[b]
+        key = (id(b), follow)
+        memo = self._binding_memo.get(key)
+        if memo is not None:
+            return memo
+        if key in self._busy:
+            return UNKNOWN_VAL
+        self._busy.add(key)
+        try:
+            val = self._binding(b, follow)
+        finally:
+            self._busy.discard(key)
+        self._binding_memo[key] = val
+        return val
+
+    def _binding(self, b: Binding, follow: bool) -> Val:
+        kind = b.kind
+        if kind == "import":
+            return self._import(b.qual or "", follow)
+        if kind == "assign" and b.value is not None:
+            return self._eval(b.value, self.tree.scope_of.get(b.value) or b.scope, follow)
+        if kind == "loop" and b.value is not None:
+            it = self._eval(b.value, self.tree.scope_of.get(b.value) or b.scope, follow)
+            if it.kind == STRS:
+                return it
+            if it.kind == QUAL and it.qual in R.ENVIRON_QUALS:
+                return UNKNOWN_VAL
+            return UNKNOWN_VAL
+        if kind == "func":
+            return Val(FUNC, node=b.node)
+        if kind == "param":
+            return Val(PARAM, name=b.name, node=b.func)
+        return UNKNOWN_VAL
+
+    def _import(self, qual: str, follow: bool) -> Val:
+        if R.is_library(qual):
+            return Val(QUAL, qual=qual)
+        if not follow or self.project is None:
+            return Val(QUAL, qual=qual)
+        from lint_integration.languages.python.summary import export_val
+
+        found = R.resolve_symbol(self.path, qual)
+        if found is None:
+            return Val(QUAL, qual=qual)
+        target, name = found
+        if name is None:
+            return Val(MODREF, path=target)
+        val = export_val(self.project, target, name)
+        return val if val is not None else Val(QUAL, qual=qual)
+
+    def _star_import(self, name: str, scope: Scope, follow: bool) -> Val | None:
+        if not follow or self.project is None:
+            return None
+        from lint_integration.languages.python.summary import export_val
+
+        current: Scope | None = scope
+        while current is not None:
+            for spec in current.star_imports:
+                if R.is_library(spec):
+                    continue
+                target = R.module_path(self.path, spec)
+                if target is not None:
+                    val = export_val(self.project, target, name)
+                    if val is not None:
+                        return val
+            current = current.parent
+        return None
+
+    def _attribute(self, node: cst.Attribute, scope: Scope, follow: bool) -> Val:
+        base = self._sub(node.value, scope, follow)
+        attr = node.attr.value
+        if base.kind == QUAL:
+            return Val(QUAL, qual=f"{base.qual}.{attr}")
+        if base.kind == MODREF and follow and self.project is not None:
+            from lint_integration.languages.python.summary import export_val
+
+            val = export_val(self.project, base.path, attr)
+            return val if val is not None else UNKNOWN_VAL
+        if base.kind in (ENV, MARK):
+            return Val(METHOD, base=base, attr=attr)
+        return UNKNOWN_VAL
+
+    def _sequence(self, node, scope: Scope, follow: bool) -> Val:
+        values = []
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                return UNKNOWN_VAL
+            values.append(self._sub(element.value, scope, follow))
+        if values and all(v.kind == LIT and isinstance(v.lit, str) for v in values):
+            return Val(STRS, strs=tuple(v.lit for v in values))
+        if not values:
+            return Val(STRS, strs=())
+        if any(v.kind == ENV for v in values):
+            return merge_env(values, F.TRUE)
+        return UNKNOWN_VAL
+
+    def _ifexp(self, node: cst.IfExp, scope: Scope, follow: bool) -> Val:
+        test = self._sub(node.test, scope, follow)
+        body = self._sub(node.body, scope, follow)
+        orelse = self._sub(node.orelse, scope, follow)
+        if test.kind != ENV:
+            if body.kind == ENV or orelse.kind == ENV:
+                return merge_env([body, orelse], F.disj([truth_of(body), truth_of(orelse)]))
+            return UNKNOWN_VAL
+        cond = test.truth
+        if body.kind == LIT and orelse.kind == LIT:
+            if bool(body.lit) and not orelse.lit:
+                return merge_env([test], cond, boolean=True)
+            if not body.lit and bool(orelse.lit):
+                return merge_env([test], F.neg(cond), boolean=True)
+        truth = F.disj([F.conj([cond, truth_of(body)]), F.conj([F.neg(cond), truth_of(orelse)])])
+        return merge_env([test, body, orelse], truth)
+
+    def _boolop(self, node: cst.BooleanOperation, scope: Scope, follow: bool) -> Val:
+        left = self._sub(node.left, scope, follow)
+        right = self._sub(node.right, scope, follow)
+        is_and = isinstance(node.operator, cst.And)
+        if left.kind != ENV and right.kind != ENV:
+            if left.kind == LIT and right.kind == LIT:
+                return Val(LIT, lit=(left.lit and right.lit) if is_and else (left.lit or right.lit))
+            return UNKNOWN_VAL
+        lt, rt = truth_of(left), truth_of(right)
+        truth = F.conj([lt, rt]) if is_and else F.disj([lt, rt])
+        # ``os.getenv("X") or ""`` is the raw value of X with an empty default.
+        if not is_and and left.kind == ENV and left.raw is not None and right.kind == LIT:
+            default = "empty" if right.lit in ("", None) else "value"
+            return env_val(
+                reads=left.reads,
+                vars=left.vars,
+                raw=left.raw,
+                default=default,
+                flag=left.flag,
+                truth=truth if default == "empty" else F.atom(left.raw, F.CMP),
+                direct=left.direct,
+                via=left.via,
+            )
+        return merge_env([left, right], truth, boolean=left.boolean and right.boolean)
+
+    # -- env reads -------------------------------------------------------------------------
+
+    def read_at(self, node: cst.CSTNode, scope: Scope | None = None) -> EnvRead | None:
+        """The env read ``node`` is (Call, Subscript or ``in`` Comparison), or None."""
+        key = id(node)
+        cache = self.reads.d
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # guards recursion through the key expression
+        scope = self.scope(node, scope)
+        read = None
+        try:
+            if isinstance(node, cst.Call):
+                read = self._call_read(node, scope)
+            elif isinstance(node, cst.Subscript):
+                read = self._subscript_read(node, scope)
+            elif isinstance(node, cst.Comparison):
+                read = self._contains_read(node, scope)
+        except RecursionError:
+            read = None
+        cache[key] = read
+        if read is not None:
+            self.found.append(read)
+            self._by_function = None
+        return read
+
+    def _is_environ(self, node: cst.CSTNode, scope: Scope) -> bool:
+        val = self._sub(node, scope, False)
+        return val.kind == QUAL and val.qual in R.ENVIRON_QUALS
+
+    def _make_read(self, node, kind, key_node, scope, default_node=None) -> EnvRead:
+        var, vars_, param = None, (), None
+        if key_node is not None:
+            key = self._sub(key_node, scope, False)
+            if key.kind == LIT and isinstance(key.lit, str):
+                var = key.lit
+            elif key.kind == STRS and key.strs:
+                vars_ = tuple(dict.fromkeys(key.strs))
+                var = vars_[0] if len(vars_) == 1 else None
+                if len(vars_) == 1:
+                    vars_ = ()
+            else:
+                param = self._param_of(key_node, scope)
+        has_default = default_node is not None
+        names = vars_ or ((var,) if var else ())
+        category = (
+            _strictest([var_category(n, self.config) for n in names])
+            if names
+            else (var_category(None, self.config))
+        )
+        func = self.tree.enclosing_function(node) if node in self.tree.parent else None
+        return EnvRead(
+            node=node,
+            var=var,
+            kind=kind,
+            key_node=key_node,
+            has_default=has_default,
+            default_node=default_node,
+            vars=vars_,
+            category=category,
+            param=param,
+            function=func.name.value if func is not None else None,
+        )
+
+    def _param_of(self, key_node, scope: Scope) -> str | None:
+        """The parameter a computed key is derived from (``name``, ``name.upper()``, f"..")."""
+        for sub in _names_in(key_node):
+            bindings = (
+                self.tree.resolve_load(sub)
+                if sub in self.tree.scope_of
+                else self.tree.lookup(sub.value, scope)
+            )
+            if bindings and any(b.kind == "param" for b in bindings):
+                return sub.value
+        return None
+
+    def _call_read(self, node: cst.Call, scope: Scope) -> EnvRead | None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("get", "pop"):
+            if not self._is_environ(func.value, scope):
+                return None
+            kind = func.attr.value
+        else:
+            if isinstance(func, cst.Attribute):
+                if func.attr.value != "getenv":
+                    return None
+            elif not isinstance(func, cst.Name):
+                return None
+            val = self._sub(func, scope, False)
+            if not (val.kind == QUAL and val.qual in R.GETENV_QUALS):
+                return None
+            kind = "get" if val.qual.endswith("environ.get") else "getenv"
+        args = [a for a in node.args if a.star == ""]
+        positional = [a for a in args if a.keyword is None]
+        key = positional[0].value if positional else _keyword(args, "key")
+        default = positional[1].value if len(positional) > 1 else _keyword(args, "default")
+        if kind == "pop":
+            return None  # clearing a variable in test setup is not a probe
+        return self._make_read(node, kind, key, scope, default)
+
+    def _subscript_read(self, node: cst.Subscript, scope: Scope) -> EnvRead | None:
+        if id(node) in self.tree.store_subscripts or id(node) in self.tree.del_subscripts:
+            return None
+        parent = self.tree.parent.get(node)
+        if isinstance(parent, cst.AugAssign) and parent.target is node:
+            return None
+        base = node.value
+        if isinstance(base, cst.Attribute) and base.attr.value != "environ":
+            return None
+        if not isinstance(base, (cst.Name, cst.Attribute)) or not self._is_environ(base, scope):
+            return None
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        return self._make_read(node, "subscript", node.slice[0].slice.value, scope)
+
+    def _contains_read(self, node: cst.Comparison, scope: Scope) -> EnvRead | None:
+        if len(node.comparisons) != 1:
+            return None
+        target = node.comparisons[0]
+        if not isinstance(target.operator, (cst.In, cst.NotIn)):
+            return None
+        right = target.comparator
+        if isinstance(right, cst.Call) and isinstance(right.func, cst.Attribute):
+            if right.func.attr.value != "keys" or right.args:
+                return None
+            right = right.func.value
+        if not self._is_environ(right, scope):
+            return None
+        return self._make_read(node, "contains", node.left, scope)
+
+    def _read_val(self, read: EnvRead, scope: Scope, negate: bool = False) -> Val:
+        """The value of an env read: raw string (get/getenv/subscript) or a set-test (in)."""
+        default = "none"
+        if read.has_default:
+            dv = self._sub(read.default_node, scope, False)
+            if dv.kind == LIT and dv.lit in (None, ""):
+                default = "none" if dv.lit is None else "empty"
+            elif dv.kind == LIT:
+                default = "value"
+            else:
+                default = "unknown"
+        names = self._read_names(read, scope)
+        if read.kind == "contains":
+            truth = self._names_truth(names, read.param, F.SET)
+            if negate:
+                truth = F.neg(truth)
+            return env_val(
+                reads=[read],
+                vars=[n for n in names if n],
+                dyn=[read.param] if read.param else (),
+                boolean=True,
+                truth=truth,
+            )
+        raw = names[0] if len(names) == 1 and names[0] else None
+        if len(names) == 1:
+            truth = raw_truth(names[0], default, False, read.param)
+        else:
+            truth = self._names_truth(
+                names, read.param, F.SET if default in ("none", "empty") else F.CMP
+            )
+        return env_val(
+            reads=[read],
+            vars=[n for n in names if n],
+            dyn=[read.param] if read.param else (),
+            raw=raw,
+            default=default,
+            truth=truth,
+        )
+
+    def _read_names(self, read: EnvRead, scope: Scope) -> tuple[str | None, ...]:
+        """The variable(s) a read names under the current loop substitution."""
+        if read.key_node is not None and self.subst:
+            key = self._sub(read.key_node, scope, False)
+            if key.kind == LIT and isinstance(key.lit, str):
+                return (key.lit,)
+        if read.vars:
+            return read.vars
+        return (read.var,)
+
+    @staticmethod
+    def _names_truth(names, param, test) -> tuple:
+        if len(names) == 1:
+            return F.atom(names[0], test, param)
+        return F.conj([F.atom(n, test) for n in names])
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def _call(self, node: cst.Call, scope: Scope, follow: bool) -> Val:
+        read = (
+            self.read_at(node, scope)
+            if node in self.tree.scope_of
+            else self._call_read(node, scope)
+        )
+        if read is not None:
+            return self._read_val(read, scope)
+        func = self._sub(node.func, scope, follow)
+        args = [a for a in node.args if a.star == ""]
+        kind = func.kind
+        if kind == QUAL:
+            return self._library_call(node, func.qual, args, scope, follow)
+        if kind == METHOD:
+            return self._method_call(node, func, args, scope, follow)
+        if kind == FUNC:
+            return self._local_call(node, func.node, args, scope, follow)
+        if kind == EXPORT:
+            from lint_integration.languages.python.summary import call_export
+
+            val = call_export(func.info, [self._sub(a.value, scope, False) for a in args])
+            if val is not None:
+                return val
+        if kind == MARK:
+            return Val(MARK, mark=func.mark, node=node)
+        return self._derived([self._sub(a.value, scope, follow) for a in args])
+
+    def _derived(self, vals: list[Val]) -> Val:
+        if any(v.kind == ENV for v in vals):
+            return merge_env(vals, self._opaque_env_truth(vals))
+        return UNKNOWN_VAL
+
+    def _library_call(self, node, qual: str, args, scope: Scope, follow: bool) -> Val:
+        if qual in R.SKIPIF_QUALS | R.SKIPIF_UNITTEST | R.SKIPUNLESS_UNITTEST:
+            return Val(MARK, mark="conditional", node=node)
+        if qual in R.SKIP_MARK_QUALS or qual == "unittest.skip":
+            return Val(MARK, mark="skip", node=node)
+        if qual.startswith("builtins."):
+            name = qual[len("builtins.") :]
+            if name in ("any", "all") and len(args) == 1:
+                return self._any_all(args[0].value, name == "all", scope, follow)
+            vals = [self._sub(a.value, scope, follow) for a in args]
+            env = [v for v in vals if v.kind == ENV]
+            if not env:
+                return UNKNOWN_VAL
+            first = vals[0]
+            if name == "bool" and first.kind == ENV:
+                return merge_env([first], truth_of(first), boolean=True)
+            if name in ("int", "float") and first.kind == ENV:
+                vs = sorted(first.vars)
+                truth = F.conj([F.atom(v, F.FLAG) for v in vs]) if vs else F.OPAQUE
+                return merge_env([first], truth)
+            if name == "str" and first.kind == ENV:
+                return first
+            if name == "len" and first.kind == ENV:
+                return merge_env([first], truth_of(first))
+            return merge_env(vals, self._opaque_env_truth(vals))
+        if qual.endswith(R.STRTOBOOL_SUFFIX) and args:
+            first = self._sub(args[0].value, scope, follow)
+            if first.kind == ENV:
+                vs = sorted(first.vars)
+                return merge_env([first], F.conj([F.atom(v, F.FLAG) for v in vs]), boolean=True)
+        return self._derived([self._sub(a.value, scope, follow) for a in args])
+
+    def _method_call(self, node, func: Val, args, scope: Scope, follow: bool) -> Val:
+        base: Val = func.base
+        if base.kind == MARK:
+            # ``unittest.skipUnless(cond, reason)(test_case)``: applying the decorator.
+            return Val(MARK, mark=base.mark, node=base.node)
+        if base.kind != ENV:
+            return UNKNOWN_VAL
+        if func.attr in _CASE_METHODS and not args:
+            return base
+        vals = [base] + [self._sub(a.value, scope, follow) for a in args]
+        return merge_env(vals, self._opaque_env_truth([base]))
+
+    def _any_all(self, arg, is_all: bool, scope: Scope, follow: bool) -> Val:
+        if not isinstance(arg, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+            inner = self._sub(arg, scope, follow)
+            return inner if inner.kind == ENV else UNKNOWN_VAL
+        comp = arg
+        for_in = comp.for_in
+        inner_scope = self.tree.function_scopes.get(comp)
+        loop_binding = None
+        if (
+            for_in.inner_for_in is None
+            and not for_in.ifs
+            and isinstance(for_in.target, cst.Name)
+            and inner_scope is not None
+        ):
+            found = inner_scope.bindings.get(for_in.target.value)
+            loop_binding = found[0] if found else None
+        it = self._sub(for_in.iter, inner_scope or scope, follow)
+        if loop_binding is not None and it.kind == STRS and it.strs:
+            parts = []
+            for value in it.strs:
+                self.subst[loop_binding] = Val(LIT, lit=value)
+                try:
+                    parts.append(self._sub(comp.elt, inner_scope, follow))
+                finally:
+                    del self.subst[loop_binding]
+            if not any(p.kind == ENV for p in parts):
+                return UNKNOWN_VAL
+            truths = [truth_of(p) for p in parts]
+            truth = F.conj(truths) if is_all else F.disj(truths)
+            return merge_env(parts, truth, boolean=True)
+        elt = self._sub(comp.elt, inner_scope or scope, follow)
+        if elt.kind == ENV:
+            return merge_env([elt, it], elt.truth, boolean=True)
+        return UNKNOWN_VAL
+
+    # -- local functions -------------------------------------------------------------------
+
+    def func_info(self, node: cst.FunctionDef) -> FuncInfo:
+        info = self._funcs.get(node)
+        if info is not None:
+            return info
+        info = FuncInfo(node)
+        if node in self._funcs_busy:
+            return info
+        self._funcs_busy.add(node)
+        try:
+            self._analyse_function(info)
+        finally:
+            self._funcs_busy.discard(node)
+        self._funcs[node] = info
+        return info
+
+    def _analyse_function(self, info: FuncInfo) -> None:
+        node = info.node
+        inner = self.tree.function_scopes.get(node)
+        if inner is None:
+            return
+        returns = [
+            r
+            for r in self.tree.returns
+            if r.value is not None and self.tree.enclosing_function(r) is node
+        ]
+        for read in self._reads_in(node):
+            if read.param is not None:
+                names = [b.name for b in inner.bindings.get(read.param, ()) if b.kind == "param"]
+                if names:
+                    index = inner.bindings[read.param][0].index
+                    info.env_param = (read.param, index)
+                    info.reads.append(read)
+                    if any(r.value is read.node for r in returns):
+                        info.flag = False
+        if info.env_param is not None:
+            return
+        # Return values are evaluated within the module only: following imports here would
+        # summarize every module any local function touches.
+        vals = [self._sub(r.value, inner, False) for r in returns]
+        envs = [v for v in vals if v.kind == ENV and not v.dyn]
+        if envs:
+            info.returns = merge_env(envs, F.disj([v.truth for v in envs]), boolean=True)
+            if len(envs) == 1:
+                info.returns.raw = envs[0].raw
+                info.returns.default = envs[0].default
+                info.returns.boolean = envs[0].boolean
+
+    def _reads_in(self, func: cst.FunctionDef) -> list[EnvRead]:
+        if self._by_function is None:
+            grouped: dict[int, list[EnvRead]] = {}
+            for read in self.found:
+                owner = self.tree.enclosing_function(read.node)
+                if owner is not None:
+                    grouped.setdefault(id(owner), []).append(read)
+            self._by_function = grouped
+        return self._by_function.get(id(func), [])
+
+    def _local_call(self, node, func: cst.FunctionDef, args, scope: Scope, follow: bool) -> Val:
+        info = self.func_info(func)
+        if info.env_param is not None:
+            param, index = info.env_param
+            key = _arg_at(func, args, index, param)
+            if key is not None:
+                kv = self._sub(key, scope, False)
+                if kv.kind == LIT and isinstance(kv.lit, str):
+                    var = kv.lit
+                    return env_val(
+                        reads=info.reads,
+                        vars=[var],
+                        raw=None if info.flag else var,
+                        flag=info.flag,
+                        truth=raw_truth(var, "none", info.flag),
+                    )
+            return self._derived([self._sub(a.value, scope, follow) for a in args])
+        if info.returns is not None:
+            ret = info.returns
+            return env_val(
+                reads=ret.reads,
+                vars=ret.vars,
+                raw=ret.raw,
+                default=ret.default,
+                boolean=ret.boolean,
+                truth=ret.truth,
+                direct=False,
+                via=(*ret.via, func.name.value),
+            )
+        return self._derived([self._sub(a.value, scope, follow) for a in args])
+
+    # -- subscripts and comparisons ----------------------------------------------------------
+
+    def _subscript(self, node: cst.Subscript, scope: Scope, follow: bool) -> Val:
+        read = (
+            self.read_at(node, scope)
+            if node in self.tree.scope_of
+            else self._subscript_read(node, scope)
+        )
+        if read is not None:
+            return self._read_val(read, scope)
+        base = self._sub(node.value, scope, follow)
+        if base.kind == ENV:
+            return merge_env([base], self._opaque_env_truth([base]))
+        return UNKNOWN_VAL
+
+    def _comparison(self, node: cst.Comparison, scope: Scope, follow: bool) -> Val:
+        read = (
+            self.read_at(node, scope)
+            if node in self.tree.scope_of
+            else self._contains_read(node, scope)
+        )
+        if read is not None:
+            negate = isinstance(node.comparisons[0].operator, cst.NotIn)
+            return self._read_val(read, scope, negate=negate)
+        left = self._sub(node.left, scope, follow)
+        parts = [left]
+        truths = []
+        previous, previous_node = left, node.left
+        for target in node.comparisons:
+            right = self._sub(target.comparator, scope, follow)
+            parts.append(right)
+            truths.append(
+                self._compare(
+                    node, previous, previous_node, target.operator, right, target.comparator
+                )
+            )
+            previous, previous_node = right, target.comparator
+        if not any(p.kind == ENV for p in parts):
+            return UNKNOWN_VAL
+        return merge_env(parts, F.conj(truths), boolean=True)
+
+    def _compare(self, node, left: Val, left_node, op, right: Val, right_node) -> tuple:
+        if left.kind != ENV and right.kind == ENV and not isinstance(op, (cst.In, cst.NotIn)):
+            left, right, left_node, right_node = right, left, right_node, left_node
+        if left.kind != ENV:
+            return F.OPAQUE if right.kind != ENV else self._opaque_env_truth([right])
+        literals = self._literals(right)
+        if left.raw is not None and left.raw == "INTEGRATION_MODE" and literals is not None:
+            nodes = _literal_nodes(right_node)
+            self.mode_comparisons[node] = (left, nodes)
+        var = left.raw
+        if var is None or literals is None:
+            if isinstance(op, (cst.Is, cst.IsNot)) and right.kind == LIT and right.lit is None:
+                truth = truth_of(left)
+                return truth if isinstance(op, cst.IsNot) else F.neg(truth)
+            return self._opaque_env_truth([left])
+        positive = isinstance(op, (cst.Equal, cst.In, cst.Is))
+        if isinstance(op, (cst.Is, cst.IsNot)):
+            if right.kind == LIT and right.lit is None and left.default == "none":
+                t = F.atom(var, F.SET)
+                return F.neg(t) if positive else t
+            return F.atom(var, F.CMP)
+        if not isinstance(op, (cst.Equal, cst.NotEqual, cst.In, cst.NotIn)):
+            return F.atom(var, F.CMP)
+        folded = {str(v).lower() for v in literals}
+        if folded <= TRUTHY and folded:
+            t = F.atom(var, F.FLAG)
+        elif folded == {""} and left.default in ("none", "empty"):
+            t = F.neg(F.atom(var, F.SET))
+        elif folded <= FALSY and folded:
+            t = F.neg(F.atom(var, F.FLAG))
+        else:
+            t = F.atom(var, F.CMP)
+        return t if positive else F.neg(t)
+
+    @staticmethod
+    def _literals(val: Val) -> list | None:
+        if val.kind == LIT and isinstance(val.lit, (str, int)) and not isinstance(val.lit, bool):
+            return [val.lit]
+        if val.kind == STRS:
+            return list(val.strs)
+        return None
+
+
+def _literal_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return [e.value for e in node.elements if string_value(e.value) is not None]
+    return [node] if string_value(node) is not None else []
+
+
+def _keyword(args, name: str):
+    for a in args:
+        if a.keyword is not None and a.keyword.value == name:
+            return a.value
+    return None
+
+
+def _arg_at(func: cst.FunctionDef, args, index: int, name: str):
+    positional = [a for a in args if a.keyword is None]
+    if index < len(positional):
+        return positional[index].value
+    return _keyword(args, name)
+
+
+def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+    """Name loads inside a small key expression (``name``, ``name.upper()``, f-strings)."""
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name):
+            out.append(n)
+        elif isinstance(n, cst.Attribute):
+            stack.append(n.value)
+        elif isinstance(n, cst.Call):
+            stack.append(n.func)
+            stack.extend(a.value for a in n.args)
+        elif isinstance(n, cst.FormattedString):
+            stack.extend(
+                p.expression for p in n.parts if isinstance(p, cst.FormattedStringExpression)
+            )
+        elif isinstance(n, cst.BinaryOperation):
+            stack.extend((n.left, n.right))
+    return out
+
+
+_STRICTNESS = ("mode", "legacy", "alias", "heuristic", "dependency", "allowed")
+
+
+def _strictest(categories: list[str]) -> str:
+    return min(categories, key=_STRICTNESS.index)
+
+
+__all__ = ["COMPREHENSION", "MODULE", "Evaluator", "Val"]

@@ -1,0 +1,5 @@
+import os
+
+
+def live():
+    return os.environ.get("INTEGRATION_MODE") == "live"

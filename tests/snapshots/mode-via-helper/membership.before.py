@@ -1,0 +1,5 @@
+import os
+
+
+def mocked():
+    return os.environ["INTEGRATION_MODE"] in ("repo", "local")

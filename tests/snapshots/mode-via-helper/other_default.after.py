@@ -1,0 +1,4 @@
+import os
+
+MODE = os.getenv("INTEGRATION_MODE", "cluster")
+LIVE = MODE == "cluster"

@@ -1,0 +1,4 @@
+from integration_mode import current_mode
+
+MODE = current_mode()
+LIVE = MODE == "cluster"

@@ -1,0 +1,4 @@
+import os
+
+MODE = os.environ.get("INTEGRATION_MODE", "repo")
+LIVE = MODE == "cluster"

@@ -1,0 +1,5 @@
+import os
+
+
+def live():
+    return os.getenv("TEST_MODE") == "cluster"

@@ -1,0 +1,214 @@
+"""The result cache: hits, and every kind of invalidation (content, config, rules, dependencies)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from lint_integration import engine
+from lint_integration.cache import CACHE_DIR_NAME, Cache
+from lint_integration.config import load_config
+from lint_integration.discovery import discover
+from lint_integration.engine import ProjectIndex, RunOptions
+from tests import fake_frontend as fake
+
+
+@pytest.fixture
+def tree(write, monkeypatch):
+    fake.install(monkeypatch)
+    return write(
+        {
+            "a.fake": "use b\n",
+            "b.fake": "use c\n",
+            "c.fake": "ENV ORDERS_DB\n",
+            "d.fake": "ENV PAYMENTS_KEY\n",
+            "quiet.fake": "nothing to see\n",
+            "bad.fake": "broken\n",
+        }
+    )
+
+
+def check(root: Path, config=None, **options):
+    config = config or load_config(None, root)
+    files = discover([root], config).files
+    fake.ANALYZED.clear()
+    fake.SUMMARIZED.clear()
+    return engine.run(files, config, fake.selection(config), [], RunOptions(**options))
+
+
+def messages(result) -> list[tuple[str, int, str]]:
+    return [(os.path.basename(f.path), f.line, f.message) for f in result.findings]
+
+
+def entries(root: Path) -> list[Path]:
+    return [p for p in (root / CACHE_DIR_NAME).rglob("*") if p.is_file() and p.parent.parent.name]
+
+
+def test_second_run_parses_nothing_and_gives_the_same_findings(tree):
+    first = check(tree)
+    assert sorted(fake.ANALYZED) == ["a.fake", "b.fake", "bad.fake", "c.fake", "d.fake"]
+    assert messages(first) == [
+        ("a.fake", 1, "b is env-derived: c(ORDERS_DB)"),
+        ("b.fake", 1, "c is env-derived: ORDERS_DB"),
+        ("bad.fake", 1, "broken line"),
+        ("c.fake", 1, "reads ORDERS_DB"),
+        ("d.fake", 1, "reads PAYMENTS_KEY"),
+    ]
+    second = check(tree)
+    assert fake.ANALYZED == []
+    assert fake.SUMMARIZED == []
+    assert second.findings == first.findings
+    assert [r.path for r in second.files] == [r.path for r in first.files]
+
+
+def test_cache_dir_is_self_ignoring_and_tagged(tree):
+    check(tree)
+    cache = tree / CACHE_DIR_NAME
+    assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172")
+
+
+def test_changed_content_reparses_only_that_file(tree):
+    check(tree)
+    (tree / "d.fake").write_text("ENV PAYMENTS_KEY\nENV PAYMENTS_SECRET\n")
+    result = check(tree)
+    assert fake.ANALYZED == ["d.fake"]
+    assert ("d.fake", 2, "reads PAYMENTS_SECRET") in messages(result)
+
+
+def test_changed_dependency_invalidates_importers_transitively(tree):
+    check(tree)
+    (tree / "c.fake").write_text("nothing here any more\n")
+    result = check(tree)
+    # a uses b uses c: both depend on c's content, d and bad do not.
+    assert sorted(fake.ANALYZED) == ["a.fake", "b.fake"]
+    assert [m for m in messages(result) if m[0] in ("a.fake", "b.fake", "c.fake")] == []
+
+
+def test_a_dependency_that_appears_invalidates(tree):
+    (tree / "c.fake").unlink()
+    first = check(tree)
+    assert [m for m in messages(first) if m[0] == "b.fake"] == []
+    (tree / "c.fake").write_text("ENV LATE\n")
+    result = check(tree)
+    assert sorted(fake.ANALYZED) == ["a.fake", "b.fake", "c.fake"]
+    assert ("b.fake", 1, "c is env-derived: LATE") in messages(result)
+
+
+def test_config_change_invalidates_everything(tree):
+    check(tree)
+    config = load_config(None, tree)
+    config.allowed_env = (*config.allowed_env, "ORDERS_DB")
+    check(tree, config)
+    assert len(fake.ANALYZED) == 5
+
+
+def test_rule_selection_is_part_of_the_key(tree):
+    check(tree)
+    config = load_config(None, tree)
+    files = discover([tree], config).files
+    sel = fake.selection(config)
+    del sel.rules["parse-error"]
+    fake.ANALYZED.clear()
+    result = engine.run(files, config, sel, [], RunOptions())
+    assert len(fake.ANALYZED) == 5
+    assert any("bad.fake:1:1: broken line" in n for n in result.notices)
+
+
+def test_summaries_are_cached_across_runs(tree):
+    config = load_config(None, tree)
+    cache = Cache.for_run(config, fake.selection(config), None)
+    first = ProjectIndex(config, cache)
+    assert first.summary("fake", tree / "a.fake") == "b(c(ORDERS_DB))"
+    assert sorted(fake.SUMMARIZED) == ["a.fake", "b.fake", "c.fake"]
+    fake.SUMMARIZED.clear()
+    again = ProjectIndex(config, Cache.for_run(config, fake.selection(config), None))
+    with again.recording() as deps:
+        assert again.summary("fake", tree / "a.fake") == "b(c(ORDERS_DB))"
+    assert fake.SUMMARIZED == []
+    assert {os.path.basename(p) for p in deps} == {"a.fake", "b.fake", "c.fake"}
+    (tree / "c.fake").write_text("ENV OTHER\n")
+    third = ProjectIndex(config, Cache.for_run(config, fake.selection(config), None))
+    assert third.summary("fake", tree / "a.fake") == "b(c(OTHER))"
+    assert sorted(fake.SUMMARIZED) == ["a.fake", "b.fake", "c.fake"]
+
+
+def test_no_cache_neither_reads_nor_writes(tree):
+    check(tree)
+    result = check(tree, cache=False)
+    assert len(fake.ANALYZED) == 5
+    assert len(result.findings) == 5
+    other = tree / "fresh"
+    other.mkdir()
+    (other / "e.fake").write_text("ENV X\n")
+    check(other, load_config(None, other), cache=False)
+    assert not (other / CACHE_DIR_NAME).exists()
+
+
+def test_custom_cache_dir(tree, tmp_path_factory):
+    where = tmp_path_factory.mktemp("elsewhere") / "cache"
+    check(tree, cache_dir=where)
+    assert not (tree / CACHE_DIR_NAME).exists()
+    assert (where / ".gitignore").is_file()
+    check(tree, cache_dir=where)
+    assert fake.ANALYZED == []
+
+
+def test_corrupt_entries_are_ignored_and_rebuilt(tree):
+    first = check(tree)
+    stored = entries(tree)
+    assert stored
+    for i, path in enumerate(stored):
+        path.write_bytes([b"", b"\x80\x05garbage", b"not a pickle at all"][i % 3])
+    second = check(tree)
+    assert second.findings == first.findings
+    assert len(fake.ANALYZED) == 5
+    check(tree)
+    assert fake.ANALYZED == []
+
+
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > pwned.txt",))
+
+
+def test_a_planted_entry_cannot_run_code(tree):
+    first = check(tree)
+    payload = pickle.dumps(Boom())
+    for path in entries(tree):
+        path.write_bytes(payload)
+    second = check(tree)
+    assert not (tree / "pwned.txt").exists()
+    assert not (Path.cwd() / "pwned.txt").exists()
+    assert second.findings == first.findings
+
+
+def test_an_unwritable_cache_location_is_not_an_error(tree):
+    blocker = tree / "blocker"
+    blocker.write_text("a file where the cache directory should go")
+    result = check(tree, cache_dir=blocker / "cache")
+    assert len(result.findings) == 5
+
+
+def test_results_follow_the_current_directory(tree, monkeypatch):
+    monkeypatch.chdir(tree.parent)
+    first = check(tree)
+    assert {f.path for f in first.findings} >= {os.path.join(tree.name, "a.fake")}
+    monkeypatch.chdir(tree)
+    second = check(tree)
+    assert {f.path for f in second.findings} >= {"a.fake", "d.fake"}
+
+
+def test_import_cycles_give_the_same_summary_whoever_asks_first(write, monkeypatch):
+    fake.install(monkeypatch)
+    root = write({"x.fake": "use y\nENV X\n", "y.fake": "use x\nENV Y\n"})
+    config = load_config(None, root)
+    forward = ProjectIndex(config)
+    xs = (forward.summary("fake", root / "x.fake"), forward.summary("fake", root / "y.fake"))
+    backward = ProjectIndex(config)
+    ys = backward.summary("fake", root / "y.fake")
+    assert (backward.summary("fake", root / "x.fake"), ys) == xs
+    assert xs == ("y(Y),X", "x(X),Y")

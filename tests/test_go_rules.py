@@ -1,0 +1,342 @@
+"""Go suites: every rule on fixture packages with positive and negative shapes side by side
+(aliases, table-driven tests, TestMain, sibling files), the fixes and their imports, parse
+errors and the prefilter."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lint_integration.config import load_config
+from lint_integration.discovery import discover
+from lint_integration.engine import RuleSelection, RunOptions, run
+from lint_integration.findings import Applicability
+from lint_integration.fixer import FixOptions, fix_run
+from lint_integration.languages import golang
+
+FIXTURES = Path(__file__).parent / "fixtures" / "go"
+NO_CACHE = RunOptions(cache=False, jobs=1)
+HELPER = "example.com/platform/testsupport/integrationmode"
+
+
+def project_config(root: Path):
+    """The fixture project's own config (never the repository's pyproject.toml)."""
+    own = root / "pyproject.toml"
+    return load_config(own) if own.is_file() else load_config(None, root)
+
+
+def lint(root: Path, *paths: str, select: tuple[str, ...] = ()):
+    config = project_config(root)
+    files = [f for p in paths for f in discover([root / p], config).files]
+    return run(files, config, RuleSelection(config, select), [], NO_CACHE).findings
+
+
+def spans(findings) -> list[tuple[int, int, int, int, str]]:
+    return [(f.line, f.column, f.end_line, f.end_column, f.code) for f in findings]
+
+
+def by_line(findings) -> dict[int, object]:
+    return {f.line: f for f in findings}
+
+
+# -- no-skip-on-env ----------------------------------------------------------------------------
+
+
+def test_skip_gates_every_shape_and_quiet_skips():
+    findings = lint(FIXTURES, "client/skip_test.go")
+    assert spans(findings) == [
+        (15, 2, 18, 3, "LI001"),  # TestMain: os.Exit(0) when a variable is missing
+        (24, 2, 26, 3, "LI001"),  # dsn := Getenv; if dsn == "" { t.Skip }
+        (31, 2, 33, 3, "LI001"),  # if _, ok := LookupEnv(const); !ok { t.Skipf }
+        (37, 2, 39, 3, "LI001"),  # testing.Short() || env { t.SkipNow() }
+        (43, 2, 43, 48, "LI001"),  # skip in the else branch: the if head is reported
+        (51, 2, 54, 3, "LI001"),  # bare return in a test
+        (67, 4, 69, 5, "LI001"),  # table-driven: skip field set from an env read
+        (85, 15, 85, 43, "LI002"),  # a probe; the later skip on the connection is not env
+        (92, 2, 94, 3, "LI001"),  # a skip helper: reported at its definition
+    ]
+    # testing.Short() alone, runtime.GOOS, HOME (allowed) and t.Setenv are quiet.
+    assert not {f.line for f in findings} & {75, 76, 78, 79, 81, 82, 84, 86, 87}
+
+
+def test_skip_gate_messages():
+    found = by_line(lint(FIXTURES, "client/skip_test.go"))
+    assert found[24].message == (
+        "`t.Skip` skips the test based on env var `ORDERS_DB_URL`; use "
+        'integrationmode.RequireEnv(t, "ORDERS_DB_URL") so repo mode runs on mocks and '
+        "cluster mode fails fast"
+    )
+    assert found[15].message == (
+        "`os.Exit(0)` ends TestMain early based on env var `ORDERS_API_URL`; run the tests in "
+        "every mode and require variables in the tests that use them with "
+        "integrationmode.RequireEnv(t, ...)"
+    )
+    assert found[31].message.startswith("`t.Skipf` skips the test based on env var `BROKER_URL`")
+    assert found[51].message.startswith("test returns early based on env var `LEDGER_URL`;")
+    assert found[67].message.startswith("`t.Skip` skips the test based on env var `S3_BUCKET`;")
+
+
+def test_skip_fixes_only_where_t_is_known_and_the_gate_is_plain():
+    found = by_line(lint(FIXTURES, "client/skip_test.go"))
+    fixable = {line for line, f in found.items() if f.fix is not None}
+    # TestMain has no t, Short()|| and else-branches are not plain, table fields are indirect.
+    assert fixable == {24, 31, 51, 85, 92}
+    assert found[24].fix.applicability is Applicability.SAFE
+
+
+def test_variable_from_a_sibling_file_of_the_package():
+    findings = lint(FIXTURES, "client/sibling_test.go", "client/vars_test.go")
+    assert [(Path(f.path).name, *s) for f, s in zip(findings, spans(findings), strict=True)] == [
+        ("sibling_test.go", 6, 2, 8, 3, "LI001"),
+        ("vars_test.go", 5, 20, 5, 46, "LI002"),
+    ]
+    assert "`WAREHOUSE_URL`" in findings[0].message
+
+
+# -- no-direct-env-probe -----------------------------------------------------------------------
+
+
+def test_probes_and_their_fixes():
+    findings = lint(FIXTURES, "client/probe_test.go")
+    assert spans(findings) == [
+        (11, 18, 11, 49, "LI002"),  # package-level var: no t, no fix
+        (14, 9, 14, 32, "LI002"),
+        (15, 11, 15, 36, "LI002"),  # name from a string constant
+        (16, 14, 16, 41, "LI002"),  # LookupEnv: two results, no fix
+        (17, 14, 17, 44, "LI002"),  # syscall.Getenv: two results, no fix
+        (18, 9, 18, 32, "LI002"),  # raw string literal
+        (21, 7, 21, 33, "LI002"),  # inside t.Run: the closure's t
+    ]
+    assert findings[1].message == (
+        'suite reads env var `ORDERS_URL` directly; use integrationmode.RequireEnv(t, "ORDERS_URL")'
+    )
+    fixes = [f.fix.message if f.fix else None for f in findings]
+    assert fixes == [
+        None,
+        'Replace with `integrationmode.RequireEnv(t, "ORDERS_URL")`',
+        "Replace with `integrationmode.RequireEnv(t, ordersTopicVar)`",
+        None,
+        None,
+        "Replace with `integrationmode.RequireEnv(t, `ORDERS_RAW`)`",
+        'Replace with `integrationmode.RequireEnv(t, "ORDERS_NESTED")`',
+    ]
+    # HOME, os.Setenv, t.Setenv, a dynamic name and os.Environ() are quiet (lines 26-31).
+    assert all(f.line < 26 for f in findings)
+
+
+def test_suite_rules_stay_out_of_non_test_code_and_the_helper():
+    findings = lint(FIXTURES, "client/client.go", "testsupport")
+    assert spans(findings) == [(5, 12, 5, 46, "LI003")]  # the toggle; ORDERS_API_URL is fine
+
+
+# -- mode rules --------------------------------------------------------------------------------
+
+
+def test_mode_rules_positive_and_negative():
+    findings = lint(FIXTURES, "client/mode_test.go")
+    assert spans(findings) == [
+        (12, 10, 12, 37, "LI003"),  # RUN_LIVE_TESTS read
+        (13, 2, 13, 41, "LI003"),  # os.Setenv of a toggle
+        (15, 33, 15, 67, "LI003"),  # "ORDERS_INTEGRATION_USE_LIVE_DB=1" in cmd.Env
+        (15, 69, 15, 95, "LI006"),  # "INTEGRATION_MODE=Cluster"
+        (16, 9, 16, 38, "LI004"),  # INTEGRATION_MODE read outside integrationmode
+        (17, 11, 17, 33, "LI005"),  # TEST_MODE alias
+        (18, 14, 18, 29, "LI005"),  # CI decides useMocks
+        (24, 5, 24, 19, "LI006"),  # integrationmode.Parse() result == "live"
+        (30, 9, 30, 38, "LI004"),
+        (31, 15, 31, 21, "LI006"),  # case "mock"
+        (33, 2, 33, 41, "LI006"),  # t.Setenv("INTEGRATION_MODE", "staging")
+    ]
+    lines = {f.line for f in findings}
+    assert not lines & {20, 27, 34}  # CI for a timeout, a valid mode, == "" (unset)
+    found = by_line(findings)
+    assert found[24].message == (
+        "INTEGRATION_MODE compared with 'live', which is not a mode (repo, local, cluster)"
+    )
+    assert found[16].message == (
+        "`INTEGRATION_MODE` is read directly; use integrationmode.Parse() from the shared helper"
+    )
+    assert found[33].message.startswith("INTEGRATION_MODE set to 'staging',")
+    env_fix = next(f for f in findings if f.code == "LI006" and f.line == 15).fix
+    assert env_fix.edits[0].content == '"INTEGRATION_MODE=cluster"'
+
+
+def test_helper_package_may_read_the_mode():
+    assert lint(FIXTURES, "testsupport/integrationmode/integrationmode.go") == []
+
+
+# -- parse errors and the prefilter --------------------------------------------------------------
+
+
+def test_broken_file_gives_one_parse_error_with_a_line():
+    findings = lint(FIXTURES, "client/broken_test.go")
+    assert spans(findings) == [(10, 2, 10, 2, "LI900")]
+    assert findings[0].message == "syntax error near `use`"
+
+
+def test_prefilter_is_conservative():
+    config = load_config(None, FIXTURES)
+    might = golang.might_match
+    assert not might(b'package a\nfunc TestA(t *testing.T) { t.Log("x") }', "suite", config)
+    assert might(b'package a\nvar x = os.Getenv("A")', "other", config)
+    assert might(b'package a\nvar x = os.LookupEnv("A")', "other", config)
+    assert might(b'package a\nvar x = append(os.Environ(), "A=1")', "other", config)
+    assert might(b"package a\nvar m, _ = integrationmode.Parse()", "other", config)
+    # a suite may skip on a variable declared in a sibling file of its package
+    assert might(
+        b'package a\nfunc TestA(t *testing.T) { if v == "" { t.Skip() } }', "suite", config
+    )
+    assert not might(b'package a\nfunc A() { if v == "" { return } }', "other", config)
+
+
+# -- fixes -------------------------------------------------------------------------------------
+
+FIXED = {
+    "remove_os_test.go": f"""\
+package fix
+
+import (
+\t"{HELPER}"
+\t"testing"
+)
+
+func TestOrders(t *testing.T) {{
+\tdsn := integrationmode.RequireEnv(t, "ORDERS_DB_URL")
+\tintegrationmode.RequireEnv(t, "ORDERS_BROKER_URL")
+\tconnect(dsn, integrationmode.RequireEnv(t, "ORDERS_TOPIC"))
+}}
+""",
+    "keep_os_test.go": f"""\
+package fix
+
+import (
+\t"{HELPER}"
+\tmyos "os"
+\t"testing"
+)
+
+func TestFixtures(t *testing.T) {{
+\tdata, err := myos.ReadFile("testdata/orders.json")
+\tif err != nil {{
+\t\tt.Fatal(err)
+\t}}
+\tintegrationmode.RequireEnv(t, "ORDERS_CACHE_URL")
+\tload(data, integrationmode.RequireEnv(t, "ORDERS_URL"))
+}}
+""",
+    "single_import_test.go": f"""\
+package fix
+
+import "os"
+import "testing"
+import "{HELPER}"
+
+func TestSingle(t *testing.T) {{
+\tuse(integrationmode.RequireEnv(t, "ORDERS_URL"), os.Args)
+}}
+""",
+}
+
+
+def _imports_match_uses(text: str) -> None:
+    """Go refuses unused imports: ``os`` and the helper are imported exactly when used."""
+    tree = golang._parser().parse(text.encode())
+    assert not tree.root_node.has_error
+    imported, used = set(), set()
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "import_spec":
+            name = node.child_by_field_name("name")
+            path = node.child_by_field_name("path").text.decode().strip('"')
+            imported.add(name.text.decode() if name is not None else path.rsplit("/", 1)[-1])
+        elif node.type == "selector_expression":
+            used.add(node.child_by_field_name("operand").text.decode())
+        stack.extend(node.children)
+    assert imported - {"testing"} <= used
+    assert {"os", "myos", "integrationmode"} & used <= imported
+
+
+@pytest.fixture
+def fixed(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "fix", tmp_path / "fix")
+    config = project_config(tmp_path)
+    files = discover([tmp_path / "fix"], config).files
+    fix_run(files, config, RuleSelection(config), [], FixOptions(run_options=NO_CACHE))
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", sorted(FIXED))
+def test_fix_rewrites_to_the_helper_and_keeps_imports_compilable(fixed: Path, name: str):
+    text = (fixed / "fix" / name).read_text()
+    assert text == FIXED[name]
+    _imports_match_uses(text)
+
+
+def test_second_check_after_fix_reports_nothing(fixed: Path):
+    assert lint(fixed, "fix") == []
+
+
+def test_os_is_removed_only_when_every_use_goes_and_each_fix_does_all_of_them():
+    findings = lint(FIXTURES, "fix/remove_os_test.go")
+    assert len(findings) == 3
+    edit_sets = {tuple((e.start, e.end, e.content) for e in f.fix.edits) for f in findings}
+    assert len(edit_sets) == 1  # identical: applying any subset cannot leave "os" unused
+    [edits] = edit_sets
+    assert (f'"{HELPER}"') in [content for _, _, content in edits]
+    kept = lint(FIXTURES, "fix/keep_os_test.go")
+    assert all('"os"' not in e.content for f in kept for e in f.fix.edits)
+    assert len({f.fix.message for f in kept}) == 2  # separate fixes
+
+
+def test_configured_go_import_and_package_name(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.lint-integration.helper]\n"
+        'go-import = "acme.dev/kit/testmode"\n'
+        'go-package = "integrationmode"\n'
+    )
+    (tmp_path / "a_test.go").write_text(
+        'package a\n\nimport (\n\t"os"\n\t"testing"\n)\n\n'
+        'func TestA(t *testing.T) {\n\tuse(os.Getenv("ORDERS_URL"), os.Args)\n}\n'
+    )
+    [finding] = lint(tmp_path, "a_test.go")
+    contents = [e.content for e in finding.fix.edits]
+    assert contents == [
+        '\tintegrationmode "acme.dev/kit/testmode"\n',
+        'integrationmode.RequireEnv(t, "ORDERS_URL")',
+    ]
+
+
+def test_no_fix_without_a_testing_parameter(tmp_path: Path):
+    (tmp_path / "a_test.go").write_text(
+        'package a\n\nimport "os"\n\nfunc dsn() string {\n\treturn os.Getenv("ORDERS_URL")\n}\n'
+    )
+    [finding] = lint(tmp_path, "a_test.go")
+    assert finding.code == "LI002" and finding.fix is None
+
+
+def test_mangled_sources_never_raise():
+    """Cut and spliced fixtures give findings or one parse error, never an exception."""
+    from lint_integration.discovery import SourceFile
+    from lint_integration.engine import ProjectIndex, check_source
+
+    config = load_config(None, FIXTURES)
+    selection = RuleSelection(config)
+    rng = random.Random(11)
+    sources = sorted(FIXTURES.rglob("*.go"))
+    pieces = [b"(", b")", b"{", b"}", b"!", b'os.Getenv("X")', b"t.Skip()", b"return\n"]
+    for _ in range(120):
+        path = rng.choice(sources)
+        data = bytearray(path.read_bytes())
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(data) + 1)
+            if rng.random() < 0.5:
+                del data[at : at + rng.randint(1, 6)]
+            else:
+                data[at:at] = rng.choice(pieces)
+        file = SourceFile(path, path.name, "go", "suite")
+        result = check_source(file, bytes(data), config, selection, ProjectIndex(config))
+        assert result.parsed or [f.code for f in result.findings] == ["LI900"]

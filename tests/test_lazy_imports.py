@@ -1,0 +1,118 @@
+"""Heavy parsers are imported only when a file of their language needs parsing.
+
+Each case runs the CLI in a fresh interpreter (so nothing imported by the test run leaks in) and
+then lists which of LibCST and tree-sitter ended up in ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("libcst", "tree_sitter", "tree_sitter_bash", "tree_sitter_typescript", "tree_sitter_go")
+
+PROBE = f"""
+import json, sys
+from lint_integration.cli import main
+try:
+    main(sys.argv[1:], prog_name="lint-integration")
+except SystemExit:
+    pass
+heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))
+print("\\nHEAVY=" + json.dumps(heavy))
+"""
+
+# One file per language with nothing any rule looks at: the prefilter drops all of them.
+QUIET_TREE = {
+    "services/orders/tests/test_orders.py": (
+        "import json\n\n\ndef test_total():\n    assert json.loads('[1, 2]') == [1, 2]\n"
+    ),
+    "scripts/build.sh": "#!/bin/sh\nset -eu\nmake build\n",
+    "services/orders/tests/orders.test.ts": (
+        "import { total } from '@orders/total';\n\ntest('total', () => expect(total([1])).toBe(1));\n"
+    ),
+    "services/orders/orders_test.go": (
+        'package orders\n\nimport "testing"\n\nfunc TestTotal(t *testing.T) {\n\tif Total(1) != 1 {'
+        '\n\t\tt.Fatal("bad")\n\t}\n}\n'
+    ),
+    ".github/workflows/ci.yml": "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n",
+    "deploy/values.yaml": "replicaCount: 2\nimage:\n  tag: v1\n",
+    "Tiltfile": "k8s_yaml('deploy/app.yaml')\n",
+    "package.json": '{"name": "orders", "scripts": {"build": "tsc"}}\n',
+}
+
+
+def heavy_after(args: list[str], cwd: Path) -> tuple[list[str], subprocess.CompletedProcess]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+        timeout=120,
+    )
+    marker = [line for line in done.stdout.splitlines() if line.startswith("HEAVY=")]
+    assert marker, done.stderr
+    return json.loads(marker[-1][len("HEAVY=") :]), done
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["check", "--help"], ["rules"], ["explain", "no-skip-on-env"], ["--version"]],
+)
+def test_commands_that_parse_nothing_import_no_parser(args, tmp_path):
+    heavy, done = heavy_after(args, tmp_path)
+    assert done.stderr == ""
+    assert heavy == []
+
+
+def test_a_check_where_the_prefilter_drops_every_file_imports_no_parser(write):
+    root = write({"pyproject.toml": "[tool.lint-integration]\n", **QUIET_TREE})
+    heavy, done = heavy_after(["check", "--no-cache", "."], root)
+    assert "internal error" not in done.stderr
+    assert f"{len(QUIET_TREE)} files checked" in done.stdout
+    assert heavy == []
+
+
+def test_a_python_file_that_needs_parsing_imports_only_libcst(write):
+    root = write(
+        {
+            "pyproject.toml": "[tool.lint-integration]\n",
+            **QUIET_TREE,
+            "services/orders/tests/test_db.py": (
+                "import os\n\nDATABASE_URL = os.environ['ORDERS_DATABASE_URL']\n"
+            ),
+        }
+    )
+    heavy, done = heavy_after(["check", "--no-cache", "."], root)
+    assert "internal error" not in done.stderr
+    assert "test_db.py" in done.stdout
+    assert heavy == ["libcst"]
+
+
+def test_a_shell_file_that_needs_parsing_imports_only_tree_sitter(write):
+    root = write(
+        {
+            "pyproject.toml": "[tool.lint-integration]\n",
+            **QUIET_TREE,
+            "scripts/run_integration_tests.sh": (
+                '#!/bin/sh\nif [ -z "${RUN_INTEGRATION_TESTS:-}" ]; then\n  exit 0\nfi\npytest\n'
+            ),
+        }
+    )
+    heavy, done = heavy_after(["check", "--no-cache", "."], root)
+    assert "internal error" not in done.stderr
+    assert "run_integration_tests.sh" in done.stdout
+    assert "libcst" not in heavy
+    assert "tree_sitter" in heavy
+
+
+def test_clean_imports_no_parser(write):
+    root = write({"pyproject.toml": "[tool.lint-integration]\n"})
+    heavy, done = heavy_after(["clean"], root)
+    assert done.stdout.startswith("No cache at")
+    assert heavy == []

@@ -1,0 +1,109 @@
+"""The process pool: used only for enough work, and invisible in the results."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lint_integration import engine, parallel
+from lint_integration.config import load_config
+from lint_integration.discovery import discover
+from lint_integration.engine import RunOptions
+from tests import fake_frontend as fake
+
+
+def test_pool_size_needs_enough_files_and_more_than_one_job():
+    assert parallel.pool_size(3, jobs=8) == 0  # a pre-commit sized batch stays in-process
+    assert parallel.pool_size(parallel.POOL_MIN_FILES - 1, jobs=8) == 0
+    assert parallel.pool_size(parallel.POOL_MIN_FILES, jobs=1) == 0
+    assert parallel.pool_size(parallel.POOL_MIN_FILES, jobs=8) >= 2
+    assert parallel.pool_size(10_000, jobs=3) == 3
+
+
+@pytest.fixture
+def big_tree(write, monkeypatch, tmp_path_factory):
+    """Forty fake modules that read the environment, use each other, crash or fail to parse."""
+    fake.install(monkeypatch)
+    files: dict[str, str] = {}
+    for i in range(40):
+        lines = [f"ENV VAR_{i}"] if i % 3 == 0 else ["plain"]
+        if i % 4 == 1:
+            lines.append(f"use m{(i * 7) % 40:02d}")
+        if i % 5 == 2:
+            lines.append(f"use m{(i + 1) % 40:02d}")  # some of these close import cycles
+        if i == 17:
+            lines.append("broken")
+        files[f"pkg/m{i:02d}.fake"] = "\n".join(lines) + "\n"
+    files["pkg/untouched.fake"] = "nothing\n"
+    root = write(files)
+    log = tmp_path_factory.mktemp("log") / "pids"
+    monkeypatch.setattr(fake, "PID_LOG", log)
+    return root
+
+
+def run(root: Path, **options):
+    config = load_config(None, root)
+    files = discover([root], config).files
+    return engine.run(files, config, fake.selection(config), [], RunOptions(**options))
+
+
+def outcome(result):
+    return (
+        [r.path for r in result.files],
+        [r.findings for r in result.files],
+        [r.suppressed for r in result.files],
+        result.notices,
+        result.findings,
+    )
+
+
+def workers_seen(log: Path) -> set[int]:
+    return {int(line.split()[1]) for line in log.read_text().splitlines()} - {os.getpid()}
+
+
+def test_results_are_identical_and_in_order_with_and_without_the_pool(big_tree):
+    serial = run(big_tree, cache=False, jobs=1)
+    assert workers_seen(fake.PID_LOG) == set()
+    fake.PID_LOG.unlink()
+    pooled = run(big_tree, cache=False, jobs=2)
+    pids = workers_seen(fake.PID_LOG)
+    assert 1 <= len(pids) <= 2  # the work really went to worker processes
+    assert outcome(pooled) == outcome(serial)
+    assert len(serial.findings) >= 20
+    assert any("is env-derived" in f.message for f in serial.findings)
+    assert any(f.rule == "parse-error" for f in serial.findings)
+
+
+def test_workers_live_for_many_files(big_tree):
+    run(big_tree, cache=False, jobs=2)
+    lines = fake.PID_LOG.read_text().splitlines()
+    per_pid: dict[str, int] = {}
+    for line in lines:
+        if line.startswith("analyze"):
+            pid = line.split()[1]
+            per_pid[pid] = per_pid.get(pid, 0) + 1
+    workers = {pid: n for pid, n in per_pid.items() if int(pid) != os.getpid()}
+    assert workers and max(workers.values()) > 5
+
+
+def test_pooled_results_are_cached(big_tree):
+    first = run(big_tree, jobs=2)
+    fake.ANALYZED.clear()
+    second = run(big_tree, jobs=2)
+    assert fake.ANALYZED == []
+    assert outcome(second) == outcome(first)
+
+
+def test_a_dying_worker_does_not_lose_results(big_tree, monkeypatch):
+    (big_tree / "pkg" / "m30.fake").write_text("ENV VAR_30\ncrash\n")
+    monkeypatch.setattr(fake, "SURVIVOR_PID", os.getpid())
+    serial = run(big_tree, cache=False, jobs=1)
+    pooled = run(big_tree, cache=False, jobs=2)
+    assert outcome(pooled) == outcome(serial)
+
+
+def test_one_job_never_starts_a_process(big_tree):
+    run(big_tree, cache=False, jobs=1)
+    assert workers_seen(fake.PID_LOG) == set()

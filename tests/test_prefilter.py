@@ -1,0 +1,360 @@
+"""The prefilter is conservative: when a frontend's ``might_match`` says no, no rule can fire.
+
+Checked on every source file under tests/fixtures, tests/snapshots and examples/ (all languages,
+in every role), and on Hypothesis-mutated variants of them (lines deleted, duplicated, swapped,
+borrowed from another file, identifiers renamed to env-ish names, files truncated). Also shows
+the common case: files that name nothing a rule looks at are dropped before parsing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lint_integration import registry
+from lint_integration.classify import LANGUAGES, language_of
+from lint_integration.config import CONFIG_FILENAMES, load_config
+from lint_integration.discovery import SourceFile
+from lint_integration.engine import ProjectIndex, RuleSelection, check_source
+from lint_integration.languages import frontend
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCE_ROOTS = (REPO / "tests" / "fixtures", REPO / "tests" / "snapshots", REPO / "examples")
+ROLES = ("suite", "runner", "ci", "helper", "other")
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    relpath: str
+    language: str
+    root: Path
+    raw: bytes
+
+
+def _project_root(path: Path, source_root: Path) -> Path:
+    """The nearest directory with a config file or .git, else the fixture area directory."""
+    for directory in path.parents:
+        if directory == source_root.parent:
+            break
+        if (directory / ".git").exists() or any(
+            (directory / name).is_file() for name in CONFIG_FILENAMES
+        ):
+            return directory
+    rel = path.relative_to(source_root).parts
+    return source_root / rel[0] if len(rel) > 1 else source_root
+
+
+@cache
+def corpus() -> tuple[Sample, ...]:
+    samples = []
+    for source_root in SOURCE_ROOTS:
+        if not source_root.is_dir():
+            continue
+        for directory, dirnames, filenames in os.walk(source_root):
+            dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", ".git"))
+            for name in sorted(filenames):
+                path = Path(directory) / name
+                raw = path.read_bytes()
+                language = language_of(str(path), raw[:128])
+                if language is None or frontend(language) is None:
+                    continue
+                root = _project_root(path, source_root)
+                relpath = path.relative_to(root).as_posix()
+                samples.append(Sample(path, relpath, language, root, raw))
+    return tuple(samples)
+
+
+@cache
+def _config(root: Path):
+    for name in CONFIG_FILENAMES:
+        candidate = root / name
+        if candidate.is_file() and (
+            name != "pyproject.toml" or b"[tool.lint-integration" in candidate.read_bytes()
+        ):
+            return load_config(candidate)
+    return load_config(None, root)
+
+
+@cache
+def _selection(root: Path) -> RuleSelection:
+    config = _config(root)
+    return RuleSelection(config, [r.name for r in registry.all_rules()])
+
+
+def findings(sample: Sample, role: str, raw: bytes) -> list:
+    """What every rule reports on ``raw`` as ``sample``'s file in ``role``, parse errors aside."""
+    config = _config(sample.root)
+    file = SourceFile(sample.path, sample.relpath, sample.language, role)
+    result = check_source(file, raw, config, _selection(sample.root), ProjectIndex(config))
+    return [f for f in (*result.findings, *result.suppressed) if f.rule != "parse-error"]
+
+
+def dropped_by_prefilter(module, raw: bytes, file: SourceFile, config) -> bool:
+    """Both stages, as the engine runs them: ``might_match``, then ``prescreen`` if any."""
+    if not module.might_match(raw, file.role, config):
+        return True
+    prescreen = getattr(module, "prescreen", None)
+    return prescreen is not None and not prescreen(raw, file, config, ProjectIndex(config))
+
+
+def assert_conservative(sample: Sample, raw: bytes) -> int:
+    """Check every role; returns how many roles the prefilter dropped."""
+    module = frontend(sample.language)
+    config = _config(sample.root)
+    dropped = 0
+    for role in ROLES:
+        file = SourceFile(sample.path, sample.relpath, sample.language, role)
+        if not dropped_by_prefilter(module, raw, file, config):
+            continue
+        dropped += 1
+        found = findings(sample, role, raw)
+        assert found == [], (
+            f"{sample.path} as {role}: might_match said no, but rules report "
+            + "; ".join(f"{f.line}:{f.column} {f.rule} {f.message}" for f in found)
+        )
+    return dropped
+
+
+def test_the_corpus_covers_every_language():
+    languages = {s.language for s in corpus()}
+    assert languages >= {"python", "shell", "yaml"}, languages
+    assert len(corpus()) >= 50
+
+
+def test_every_language_has_a_prefilter():
+    for language in LANGUAGES:
+        module = frontend(language)
+        assert module is not None, language
+        assert callable(getattr(module, "might_match", None)), language
+        assert callable(getattr(module, "analyze", None)), language
+
+
+def test_no_rule_fires_on_a_dropped_corpus_file():
+    dropped = sum(assert_conservative(sample, sample.raw) for sample in corpus())
+    assert dropped > 0  # some (file, role) pairs really were dropped and then checked
+
+
+# -- mutations -----------------------------------------------------------------------------
+
+_IDENT = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+ENVISH = [
+    b"environ",
+    b"getenv",
+    b"env",
+    b"E",
+    b"os",
+    b"skip",
+    b"skipif",
+    b"skipIf",
+    b"skipUnless",
+    b"SkipTest",
+    b"LIVE",
+    b"INTEGRATION_MODE",
+    b"RUN_INTEGRATION_TESTS",
+    b"TEST_MODE",
+    b"CI",
+    b"process",
+    b"Getenv",
+    b"LookupEnv",
+    b"Skip",
+    b"exit",
+    b"x",
+]
+
+
+@st.composite
+def mutated(draw, language: str):
+    samples = [s for s in corpus() if s.language == language]
+    sample = draw(st.sampled_from(samples))
+    lines = sample.raw.splitlines(keepends=True) or [b""]
+    for _ in range(draw(st.integers(1, 3))):
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "rename", "borrow", "truncate"]))
+        i = draw(st.integers(0, max(0, len(lines) - 1)))
+        if op == "delete" and len(lines) > 1:
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(i, lines[i])
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "truncate":
+            lines = lines[: i + 1]
+        elif op == "borrow":
+            other = draw(st.sampled_from(samples)).raw.splitlines(keepends=True)
+            if other:
+                lines.insert(i, other[draw(st.integers(0, len(other) - 1))])
+        elif op == "rename":
+            text = b"".join(lines)
+            names = sorted(set(_IDENT.findall(text)))
+            if names:
+                old = draw(st.sampled_from(names))
+                new = draw(st.sampled_from(ENVISH))
+                text = re.sub(rb"\b" + re.escape(old) + rb"\b", new, text)
+                lines = text.splitlines(keepends=True) or [b""]
+    return sample, b"".join(lines)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_no_rule_fires_on_a_dropped_mutant(language):
+    if not any(s.language == language for s in corpus()):
+        # No fixtures for this language: nothing to mutate, and the check above covers it.
+        assert frontend(language) is not None
+        return
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(mutated(language))
+    def check(case):
+        sample, raw = case
+        assert_conservative(sample, raw)
+
+    check()
+
+
+# -- the common case -------------------------------------------------------------------------
+
+QUIET = {
+    ("python", "services/orders/tests/test_totals.py", "suite"): (
+        b"import json\nimport pytest\n\nfrom orders.totals import total\n"
+        b"from .factories import make_order\n\n\n"
+        b"@pytest.mark.parametrize('items', [[1, 2], []])\n"
+        b"def test_total(items):\n    assert total(items) == sum(items)\n\n\n"
+        b"@pytest.mark.skip(reason='flaky upstream')\n"
+        b"def test_order():\n    assert make_order().id == 1\n"
+    ),
+    ("python", "services/orders/orders/models.py", "other"): (
+        b"from dataclasses import dataclass\n\n\n@dataclass\nclass Order:\n    id: int\n"
+    ),
+    ("shell", "scripts/build.sh", "other"): b"#!/bin/sh\nset -eu\nmake build\n",
+    ("typescript", "web/src/total.ts", "other"): (
+        b"export function total(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0);\n}\n"
+    ),
+    ("go", "services/orders/total.go", "other"): (
+        b'package orders\n\nimport "fmt"\n\nfunc Total(xs []int) string {\n'
+        b"\treturn fmt.Sprint(len(xs))\n}\n"
+    ),
+    ("yaml", "deploy/app.yaml", "other"): b"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
+    ("yaml", ".github/workflows/lint.yml", "ci"): (
+        b"on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        b"      - run: make lint\n"
+    ),
+    ("tiltfile", "Tiltfile", "ci"): b"k8s_yaml('deploy/app.yaml')\nk8s_resource('web')\n",
+    ("package-json", "package.json", "other"): b'{"name": "web", "scripts": {"build": "tsc"}}\n',
+}
+# The modules the quiet suite imports: local, and nothing env-derived in them.
+QUIET_PROJECT = {
+    "services/orders/orders/__init__.py": b"",
+    "services/orders/orders/totals.py": b"def total(items):\n    return sum(items)\n",
+    "services/orders/tests/__init__.py": b"",
+    "services/orders/tests/factories.py": (
+        b"from orders.models import Order\n\n\ndef make_order():\n    return Order(1)\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(("language", "relpath", "role"), sorted(QUIET))
+def test_files_that_name_nothing_a_rule_reads_are_dropped(language, relpath, role, tmp_path):
+    for rel, content in {**QUIET_PROJECT, relpath: QUIET[(language, relpath, role)]}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(content)
+    (tmp_path / "services/orders/orders/models.py").write_bytes(
+        QUIET[("python", "services/orders/orders/models.py", "other")]
+    )
+    config = load_config(None, tmp_path)
+    file = SourceFile(tmp_path / relpath, relpath, language, role)
+    raw = QUIET[(language, relpath, role)]
+    assert dropped_by_prefilter(frontend(language), raw, file, config)
+
+
+# -- the second stage: a suite's imports -------------------------------------------------------
+
+HELPERS = "import os\n\nLIVE = os.getenv('ORDERS_DATABASE_URL')\n"
+SUITE_BODY = "\n\n@pytest.mark.skipif(not LIVE, reason='no db')\ndef test_db():\n    pass\n"
+
+
+@pytest.mark.parametrize(
+    ("imports", "files", "kept"),
+    [
+        ("from helpers import LIVE", {}, True),
+        ("from .helpers import LIVE", {}, True),
+        ("from . import helpers\nLIVE = helpers.LIVE", {}, True),
+        ("import helpers as h\nLIVE = h.LIVE", {}, True),
+        ("from helpers import (\n    OTHER,\n    LIVE,\n)", {}, True),
+        ("from helpers \\\n    import LIVE", {}, True),
+        ("from reexport import LIVE", {"reexport.py": "from helpers import LIVE\n"}, True),
+        ("from star import *", {"star.py": "from .helpers import *\n"}, True),
+        ("from pkg.inner import LIVE", {"pkg/__init__.py": "", "pkg/inner.py": HELPERS}, True),
+        ("from pkg import inner\nLIVE = inner.LIVE", {"pkg/__init__.py": "", "pkg/inner.py": HELPERS}, True),
+        ("from quiet import LIVE", {"quiet.py": "LIVE = True\n"}, False),
+        ("from django.test import TestCase\nLIVE = 1", {}, False),
+        ("from json import loads as LIVE", {}, False),
+    ],
+)
+def test_the_second_stage_follows_imports(imports, files, kept, tmp_path):
+    tree = {"tests/__init__.py": "", "tests/helpers.py": HELPERS, "tests/conftest.py": ""}
+    tree.update({f"tests/{rel}": text for rel, text in files.items()})
+    suite = f"import pytest\n{imports}\n{SUITE_BODY}"
+    tree["tests/test_db.py"] = suite
+    for rel, text in tree.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    config = load_config(None, tmp_path)
+    file = SourceFile(tmp_path / "tests/test_db.py", "tests/test_db.py", "python", "suite")
+    module = frontend("python")
+    dropped = dropped_by_prefilter(module, suite.encode(), file, config)
+    assert dropped is not kept
+    sample = Sample(file.path, file.relpath, "python", tmp_path, suite.encode())
+    _config.cache_clear()
+    _selection.cache_clear()
+    found = findings(sample, "suite", suite.encode())
+    if dropped:
+        assert found == []
+    else:  # the gate really does depend on the import: dropping this file would lose it
+        assert [f.rule for f in found] == ["no-skip-on-env"]
+
+
+_LINKS = [
+    "from .{nxt} import LIVE\n",
+    "from .{nxt} import *\n",
+    "from . import {nxt}\nLIVE = {nxt}.LIVE\n",
+    "from tests.{nxt} import (\n    LIVE,\n)\n",
+    "import tests.{nxt} as other\nLIVE = other.LIVE\n",
+    "LIVE = True\n",  # the chain is broken here
+]
+_ENDS = [HELPERS, "LIVE = False\n", "import os\n\nLIVE = 'environ' in os.__dict__\n"]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    links=st.lists(st.sampled_from(_LINKS), min_size=0, max_size=3),
+    end=st.sampled_from(_ENDS),
+    use=st.sampled_from(_LINKS[:5]),
+)
+def test_the_second_stage_is_conservative_on_import_chains(links, end, use, tmp_path_factory):
+    root = tmp_path_factory.mktemp("chain")
+    modules = [f"m{i}" for i in range(len(links) + 1)]
+    tree = {"tests/__init__.py": "", f"tests/{modules[-1]}.py": end}
+    for i, link in enumerate(links):
+        tree[f"tests/{modules[i]}.py"] = link.format(nxt=modules[i + 1])
+    suite = "import pytest\n" + use.format(nxt=modules[0]) + SUITE_BODY
+    tree["tests/test_db.py"] = suite
+    for rel, text in tree.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    config = load_config(None, root)
+    file = SourceFile(root / "tests/test_db.py", "tests/test_db.py", "python", "suite")
+    if dropped_by_prefilter(frontend("python"), suite.encode(), file, config):
+        sample = Sample(file.path, file.relpath, "python", root, suite.encode())
+        assert findings(sample, "suite", suite.encode()) == []
