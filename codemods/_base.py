@@ -69,6 +69,7 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         self.config: Any = None
         self.helper_module = "integration_mode"
         self.rewrites: dict[int, list[Rewrite]] = {}
+        self.rewritten: list[cst.CSTNode] = []
         self.needed: set[str] = set()
         self.parents: dict[int, cst.CSTNode] = {}
         self.skipped: list[tuple[int | None, str]] = []
@@ -84,6 +85,7 @@ class FindingCodemod(VisitorBasedCodemodCommand):
     def rewrite(self, node: cst.CSTNode, fn: Rewrite, *imports: str) -> None:
         """Replace ``node`` (of the analysed module) by ``fn(updated_node)`` on the way out."""
         self.rewrites.setdefault(id(node), []).append(fn)
+        self.rewritten.append(node)
         self.needed.update(imports)
 
     def replace(self, node: cst.CSTNode, new: cst.CSTNode, *imports: str) -> None:
@@ -163,12 +165,15 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         if conflicts:
             names = ", ".join(f"`{n}`" for n in sorted(conflicts))
             raise CodemodError([(None, f"{names} already means something else in this module")])
-        before = referenced_names(analysis.module)
+        # Imports whose names the rewritten code used: dropped if nothing else uses them now.
+        touched: set[str] = set()
+        for node in self.rewritten:
+            touched |= referenced_names(node)
         result = analysis.module.visit(self)
         for name in sorted(self.needed):
             AddImportsVisitor.add_needed_import(self.context, self.helper_module, name)
         for module, obj, asname in cleanup_candidates(analysis.module):
-            if (asname or obj or module.split(".")[0]) in before:
+            if (asname or obj or module.split(".")[0]) in touched:
                 RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname)
         return result
 
@@ -364,6 +369,13 @@ def tidy_helper_import(after: cst.Module, before: cst.Module, helper: str) -> cs
             ]
             line = line.with_changes(body=[node.with_changes(names=ordered)])
             body[index] = line
+    if old is None and index + 1 < len(body):
+        following = body[index + 1]
+        blank = sum(1 for line in following.leading_lines if line.comment is None)
+        wanted = 2 if isinstance(following, cst.FunctionDef | cst.ClassDef) else 1
+        if not _is_import_line(following) and blank < wanted:
+            lines = [cst.EmptyLine()] * (wanted - blank) + list(following.leading_lines)
+            body[index + 1] = following.with_changes(leading_lines=lines)
     if old is None:
         first_relative = next(
             (
@@ -484,10 +496,10 @@ class _Names(cst.CSTVisitor):
         self.names.add(node.value)
 
 
-def referenced_names(module: cst.Module) -> set[str]:
-    """Every name used outside import statements (shadowing ignored: an over-approximation)."""
+def referenced_names(node: cst.CSTNode) -> set[str]:
+    """Every name used in ``node`` outside import statements."""
     visitor = _Names()
-    module.visit(visitor)
+    node.visit(visitor)
     return visitor.names
 
 
@@ -506,24 +518,31 @@ def _alias_name(alias: cst.ImportAlias) -> str | None:
     return name.value if isinstance(name, cst.Name) else None
 
 
+class _Imports(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str | None, str | None]] = []
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            name = dotted(alias.name)
+            if name in CLEANUP_MODULES:
+                self.found.append((name, None, _alias_name(alias)))
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        name = dotted(node.module) if node.module else ""
+        if node.relative or name not in CLEANUP_MODULES or isinstance(node.names, cst.ImportStar):
+            return False
+        for alias in node.names:
+            self.found.append((name, dotted(alias.name), _alias_name(alias)))
+        return False
+
+
 def cleanup_candidates(module: cst.Module) -> list[tuple[str, str | None, str | None]]:
-    """Module-level imports of os/pytest/unittest: (module, obj, asname) as LibCST wants them."""
-    out = []
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    name = dotted(alias.name)
-                    if name in CLEANUP_MODULES:
-                        out.append((name, None, _alias_name(alias)))
-            elif isinstance(small, cst.ImportFrom) and not small.relative:
-                name = dotted(small.module)
-                if name in CLEANUP_MODULES and not isinstance(small.names, cst.ImportStar):
-                    for alias in small.names:
-                        out.append((name, dotted(alias.name), _alias_name(alias)))
-    return out
+    """Imports of os/pytest/unittest in any scope: (module, obj, asname) as LibCST wants them."""
+    visitor = _Imports()
+    module.visit(visitor)
+    return list(dict.fromkeys(visitor.found))
 
 
 def name_conflicts(module: cst.Module, names: set[str], helper_module: str) -> set[str]:

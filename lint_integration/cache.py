@@ -18,8 +18,6 @@ import importlib.util
 import io
 import os
 import pickle
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +91,21 @@ def raw_signature(raw: bytes | None, size: int | None, max_size: int) -> str:
     if size is not None and size > max_size:
         return f"big:{size}"
     return MISSING
+
+
+def listing_signature(names) -> str:
+    """The signature of a directory's entries (which names it holds, not their content)."""
+    return content_hash("\0".join(sorted(names)).encode("utf-8", "surrogateescape"))
+
+
+def current_signature(key: str, max_size: int) -> str:
+    """What a dependency looks like now: a file's content, or (``ls:`` keys) a listing."""
+    if key.startswith("ls:"):
+        try:
+            return listing_signature(os.listdir(key[3:]))
+        except OSError:
+            return MISSING
+    return file_signature(key, max_size)
 
 
 _STAMP: str | None = None
@@ -169,7 +182,7 @@ class Cache:
     def _current(self, path: str, max_size: int) -> str:
         sig = self._signatures.get(path)
         if sig is None:
-            sig = self._signatures[path] = file_signature(path, max_size)
+            sig = self._signatures[path] = current_signature(path, max_size)
         return sig
 
     def _deps_valid(self, deps: tuple[tuple[str, str], ...], max_size: int) -> bool:
@@ -219,6 +232,14 @@ class Cache:
         key = (language, path)
         self._write(self._entry(self._summary_ns, *key), (key, digest, tuple(sorted(deps)), value))
 
+    # -- whole-run entries ------------------------------------------------------------------
+
+    def load_blob(self, kind: str, name: str) -> Any | None:
+        return self._read(self.directory / kind / name)
+
+    def store_blob(self, kind: str, name: str, value: Any) -> None:
+        self._write(self.directory / kind / name, value)
+
     # -- storage ----------------------------------------------------------------------------
 
     def _read(self, path: Path) -> Any | None:
@@ -263,6 +284,8 @@ class Cache:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -281,5 +304,7 @@ def clean(directory: Path) -> bool:
         return False
     if directory.name != CACHE_DIR_NAME and not (directory / "CACHEDIR.TAG").is_file():
         raise ValueError(f"{directory}: not a lint-integration cache directory")
+    import shutil
+
     shutil.rmtree(directory)
     return True

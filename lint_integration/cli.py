@@ -7,6 +7,7 @@ runs with nothing to parse stay fast.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -184,8 +185,17 @@ def prepare(
             where = f"{config.source}: " if sel in (*config.select, *config.ignore) else ""
             raise UsageError(f"{where}unknown rule selector '{sel}'{suggestion}")
     selection = RuleSelection(config, selectors, ignores)
-    found = discover(targets, config, force_exclude=force_exclude)
     meta = _run_meta()
+    options = RunOptions(
+        cache=not meta.get("no_cache"),
+        cache_dir=meta["cache_dir"].resolve() if meta.get("cache_dir") else None,
+        jobs=meta.get("jobs"),
+    )
+    manifest = _manifest(targets, config, selection, force_exclude, options, meta)
+    if manifest is not None and manifest.load():  # nothing changed since the last check
+        options.manifest = manifest
+        return Prepared(config, manifest.files, selection, manifest.notices, options)
+    found = discover(targets, config, force_exclude=force_exclude)
     files = found.files
     if meta.get("since"):
         from lint_integration.since import SinceError, select_since
@@ -194,12 +204,26 @@ def prepare(
             files = select_since(files, meta["since"], targets[0].resolve(), config.source)
         except SinceError as exc:
             raise UsageError(str(exc)) from None
-    options = RunOptions(
-        cache=not meta.get("no_cache"),
-        cache_dir=meta["cache_dir"].resolve() if meta.get("cache_dir") else None,
-        jobs=meta.get("jobs"),
-    )
+    if manifest is not None:
+        manifest.dirs = list(found.dirs)
+        manifest.paths = {*found.ignore_files, *(os.path.abspath(t) for t in targets)}
+        if config.source is not None:
+            manifest.paths.add(str(config.source))
+        options.manifest = manifest
     return Prepared(config, files, selection, found.notices, options)
+
+
+def _manifest(targets, config, selection, force_exclude, options, meta):
+    """The warm-run manifest for a plain ``check`` with the cache on (see manifest.py)."""
+    ctx = click.get_current_context(silent=True)
+    if not options.cache or meta.get("since") or ctx is None or ctx.info_name != "check":
+        return None
+    from lint_integration.cache import Cache
+    from lint_integration.manifest import Manifest, manifest_parts
+
+    cache = Cache.for_run(config, selection, options.cache_dir)
+    parts = manifest_parts(os.getcwd(), targets, config, selection, force_exclude)
+    return Manifest.for_run(cache, parts)
 
 
 def _run_meta() -> dict:

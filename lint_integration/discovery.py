@@ -30,6 +30,10 @@ class Discovery:
 
     files: list[SourceFile] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # What the walk looked at, so a later run can tell nothing changed: directories scanned
+    # and ignore files consulted (present or not).
+    dirs: list[str] = field(default_factory=list)
+    ignore_files: set[str] = field(default_factory=set)
 
 
 def find_git_root(start: Path) -> Path | None:
@@ -47,6 +51,7 @@ class _IgnoreStack:
         self.enabled = enabled
         self._cache: dict[Path, pathspec.PathSpec | None] = {}
         self.errors: list[str] = []
+        self.files_read: set[str] = set()
         # Hot path state: the root as a string prefix, and per directory (relative to the
         # root) the ancestors that have a spec, deepest first.
         self._prefix = str(git_root).rstrip(os.sep) + os.sep if git_root is not None else ""
@@ -60,6 +65,7 @@ class _IgnoreStack:
         if directory == self.git_root:
             files.insert(0, directory / ".git" / "info" / "exclude")
         for file in files:
+            self.files_read.add(str(file))
             try:
                 text = file.read_text(encoding="utf-8", errors="replace")
             except OSError:
@@ -241,6 +247,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     for path, scan_root in deferred:
         add_now(path, False, scan_root)
     result.notices.extend(ignores.errors)
+    result.ignore_files = ignores.files_read
     result.files.sort(key=lambda f: f.relpath)
     return result
 
@@ -254,6 +261,7 @@ def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
         except OSError as exc:
             result.notices.append(f"{directory}: cannot read directory ({_reason(exc)}); skipped")
             continue
+        result.dirs.append(os.path.abspath(directory))
         subdirs = []
         for entry in entries:
             path = Path(entry.path)

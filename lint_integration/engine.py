@@ -138,6 +138,10 @@ class ProjectIndex:
         self._stack: list[_Frame] = []
         self._recordings: list[dict[str, str]] = []
         self._scratch: dict[Any, Any] = {}
+        self._derived: dict[Any, tuple[Any, dict[str, str]]] = {}
+        # Every file read and directory listed for this run (a warm run checks them).
+        self.consulted: set[str] = set()
+        self.listed: set[str] = set()
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[dict[str, str]]:
@@ -158,6 +162,42 @@ class ProjectIndex:
         if key not in self._scratch:
             self._scratch[key] = compute()
         return self._scratch[key]
+
+    def note_read(self, path: str | Path, raw: bytes | None) -> None:
+        """Record that the current analysis read ``path`` (``raw``: its bytes, None if
+        unreadable): a cached result is reused only while the file still holds them."""
+        from lint_integration.cache import raw_signature
+
+        abspath = os.path.abspath(path)
+        self.consulted.add(abspath)
+        signature = raw_signature(raw, None, self.config.max_file_size)
+        if self.cache is not None:
+            self.cache.note_signature(abspath, signature)
+        self._note({abspath: signature}, False)
+
+    def note_listing(self, directory: str | Path, names: Iterable[str]) -> None:
+        """Record that the current analysis depends on which entries ``directory`` holds."""
+        from lint_integration.cache import listing_signature
+
+        absdir = os.path.abspath(directory)
+        self.listed.add(absdir)
+        key = "ls:" + absdir
+        signature = listing_signature(names)
+        if self.cache is not None:
+            self.cache.note_signature(key, signature)
+        self._note({key: signature}, False)
+
+    def derive(self, key: Any, compute: Any) -> Any:
+        """``compute()`` once per run, like ``memo``, for work that reads other files through
+        ``note_read``/``note_listing`` (or consults summaries): every later caller's result
+        depends on the same files, so they are recorded again on each use."""
+        known = self._derived.get(key)
+        if known is None:
+            with self.recording() as deps:
+                value = compute()
+            known = self._derived[key] = (value, dict(deps))
+        self._note(known[1], False)
+        return known[0]
 
     def _note(self, deps: dict[str, str], cyclic: bool) -> None:
         if self._stack:
@@ -226,6 +266,7 @@ class ProjectIndex:
         except OSError:
             raw = None
         signature = raw_signature(raw, size, self.config.max_file_size)
+        self.consulted.add(abspath)
         if self.cache is not None:
             self.cache.note_signature(abspath, signature)
         return raw, signature
@@ -436,6 +477,7 @@ class RunOptions:
     cache: bool = True
     cache_dir: Path | None = None
     jobs: int | None = None  # None: one per CPU; 1: no process pool
+    manifest: Any = None  # manifest.Manifest: a warm run's shortcut (``check`` only)
 
 
 def run(
@@ -447,44 +489,31 @@ def run(
 ) -> RunResult:
     """Check ``files``; results come back in the order of ``files``.
 
-    Every file is read and prefiltered here; only files that survive are parsed, unless the
-    cache holds their result. Enough parsing work goes to a process pool.
+    Every file is read and prefiltered; only files that survive are parsed, unless the cache
+    holds their result. Enough work goes to a process pool (see ``parallel``).
     """
     from lint_integration import parallel
-    from lint_integration.cache import Cache, content_hash
 
     options = options or RunOptions()
-    cache = Cache.for_run(config, selection, options.cache_dir) if options.cache else None
-    cwd = os.getcwd()
-    project = ProjectIndex(config, cache)
-    results: list[FileResult | None] = [None] * len(files)
-    pending: list[parallel.Task] = []
-    for index, file in enumerate(files):
-        staged = stage_file(file, config, selection, project, cwd)
-        if isinstance(staged, FileResult):
-            results[index] = staged
-            continue
-        digest = content_hash(staged)
-        key = _cache_key(file, display_path(file.path, cwd))
-        if cache is not None:
-            cache.note_signature(key[-1], digest)
-            hit = cache.load_result(key, digest, config.max_file_size)
-            if hit is not None:
-                results[index] = hit
-                continue
-        pending.append(parallel.Task(index, file, staged, digest, key))
-    for task, result, deps in parallel.check_all(pending, config, selection, project, options, cwd):
-        results[task.index] = result
-        if cache is not None:
-            cache.store_result(task.key, task.digest, deps.items(), result)
-    done = [r for r in results if r is not None]
+    manifest = options.manifest
+    if manifest is not None:
+        remembered = manifest.take_result(files)
+        if remembered is not None:
+            return remembered
+    results, consulted, listed = parallel.check_files(
+        files, config, selection, options, os.getcwd()
+    )
     all_notices = list(notices)
-    for r in done:
+    for r in results:
         all_notices.extend(r.notices)
-    return RunResult(done, all_notices, len(files))
+    result = RunResult(results, all_notices, len(files))
+    if manifest is not None:
+        manifest.dirs.extend(listed)
+        manifest.save(files, notices, result, consulted)
+    return result
 
 
-def _cache_key(file: SourceFile, display: str) -> tuple[str, ...]:
+def cache_key(file: SourceFile, display: str) -> tuple[str, ...]:
     """What identifies a file's result besides its content (display path: paths in findings)."""
     return (file.language, file.role, file.relpath, display, os.path.abspath(file.path))
 

@@ -96,22 +96,24 @@ class FixReport:
 
     @property
     def fixed(self) -> Counter:
+        """Findings fixed per rule (in files that were written, or would be with --diff)."""
         total: Counter = Counter()
         for f in self.files:
-            total.update(f.fixed)
+            if f.error is None:
+                total.update(f.fixed)
         return total
 
     @property
     def changed_files(self) -> list[FileFix]:
         seen: dict[str, FileFix] = {}
         for f in self.files:
-            if f.fixed or f.changed:
+            if f.error is None and (f.fixed or f.changed):
                 seen[f.display] = f
         return list(seen.values())
 
     @property
     def errors(self) -> list[str]:
-        return [f"{f.display}: {f.error}" for f in self.files if f.error]
+        return list(dict.fromkeys(f"{f.display}: {f.error}" for f in self.files if f.error))
 
     @property
     def problems(self) -> list[str]:

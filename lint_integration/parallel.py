@@ -1,29 +1,38 @@
-"""Parsing across processes, only when there is enough of it to pay for the processes.
+"""Spreading a run over processes, only when there is enough work to pay for them.
 
-Most files never reach this module: the prefilter drops them and the cache answers for the rest.
-What is left is parsed in this process when it is a handful of files (pre-commit, an editor, a
-small PR), and in a process pool otherwise. A worker keeps its frontends and its summary memo
-for its whole life; on platforms that fork, the first file of each language is checked here
-first, so the workers start with the parser already imported and the summaries already known.
+A run has two kinds of work: reading and prefiltering every file (cheap, but there can be tens
+of thousands), and parsing the few files that survive (expensive). A handful of files (pre-commit,
+an editor, a small PR) is checked in this process. A big tree is split into blocks of files that
+worker processes read, prefilter, look up in the cache and parse end to end, so even the cheap
+part runs on every core. In between (a small tree with many files to parse) this process reads
+and prefilters, and only the parsing goes to the pool; there, the first file of each language
+is checked here first, so forked workers start with its parser imported.
+
+Workers live for the whole run and keep their imports, summaries and import graph. Results come
+back in the order of the files, and a file's result never depends on which process checked it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from lint_integration.discovery import SourceFile
 
-# Fewest files worth a pool. Starting two workers and sending them the files costs about as much
-# as parsing a dozen small files, so below this the pool would only add latency.
+# Fewest files to parse worth a pool: starting two workers and sending them the files costs about
+# as much as parsing a dozen small files, so below this the pool would only add latency.
 POOL_MIN_FILES = 24
-# Files per worker: more workers than this would spend more time starting than parsing.
+# Files per worker when only parsing is spread.
 FILES_PER_WORKER = 12
+# Fewest files in a run worth spreading everything (reading and prefiltering included): below
+# this, reading is a few tens of milliseconds and forking would cost about as much.
+POOL_MIN_DISCOVERED = 600
+# Files per block when everything is spread: small enough to balance, large enough that one
+# block's directory shares its import graph.
+BLOCK = 32
 
 
 @dataclass
@@ -44,26 +53,177 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def _jobs(jobs: int | None) -> int:
+    return cpu_count() if jobs is None else jobs
+
+
 def pool_size(n_tasks: int, jobs: int | None) -> int:
-    """How many worker processes ``n_tasks`` files deserve (0 or 1: check them here)."""
-    jobs = cpu_count() if jobs is None else jobs
+    """How many worker processes ``n_tasks`` files to parse deserve (0: parse them here)."""
+    jobs = _jobs(jobs)
     if jobs <= 1 or n_tasks < POOL_MIN_FILES:
         return 0
     return max(2, min(jobs, n_tasks // FILES_PER_WORKER))
 
 
-def check_all(
-    tasks: list[Task], config, selection, project, options, cwd: str
-) -> Iterator[tuple[Task, Any, dict[str, str]]]:
-    """Yield ``(task, FileResult, dependencies)`` for every task, in order."""
-    from lint_integration.engine import check_tracked
+def spread_size(n_files: int, jobs: int | None) -> int:
+    """How many workers a whole run of ``n_files`` files deserves (0: read them here)."""
+    jobs = _jobs(jobs)
+    if jobs <= 1 or n_files < POOL_MIN_DISCOVERED or "fork" not in _start_methods():
+        return 0
+    return min(jobs, max(2, n_files // (BLOCK * 4)))
 
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+class Runner:
+    """The state one process needs to check files: config, rules, cache and summaries."""
+
+    def __init__(self, config, selection, options, cwd: str, project=None) -> None:
+        from lint_integration.cache import Cache
+        from lint_integration.engine import ProjectIndex
+
+        self.config = config
+        self.selection = selection
+        self.cwd = cwd
+        self.cache = Cache.for_run(config, selection, options.cache_dir) if options.cache else None
+        self.project = project if project is not None else ProjectIndex(config, self.cache)
+        if project is not None:
+            self.cache = project.cache
+        self._sent_files: set[str] = set()
+        self._sent_dirs: set[str] = set()
+
+    def stage(self, index: int, file: SourceFile) -> Any:
+        """A finished ``FileResult``, or the ``Task`` of a file that must be parsed."""
+        from lint_integration.cache import content_hash
+        from lint_integration.engine import FileResult, cache_key, display_path, stage_file
+
+        staged = stage_file(file, self.config, self.selection, self.project, self.cwd)
+        if isinstance(staged, FileResult):
+            return staged
+        digest = content_hash(staged)
+        key = cache_key(file, display_path(file.path, self.cwd))
+        if self.cache is not None:
+            self.cache.note_signature(key[-1], digest)
+            hit = self.cache.load_result(key, digest, self.config.max_file_size)
+            if hit is not None:
+                return hit
+        return Task(index, file, staged, digest, key)
+
+    def check(self, task: Task) -> tuple[Any, dict[str, str]]:
+        from lint_integration.engine import check_tracked
+
+        return check_tracked(
+            task.file, task.raw, self.config, self.selection, self.project, self.cwd
+        )
+
+    def store(self, task: Task, result, deps: dict[str, str]) -> None:
+        if self.cache is not None:
+            self.cache.store_result(task.key, task.digest, deps.items(), result)
+
+    def seen(self) -> tuple[set[str], set[str]]:
+        """Files read and directories listed so far that were not reported yet."""
+        project = self.project
+        files = project.consulted - self._sent_files
+        dirs = project.listed - self._sent_dirs
+        self._sent_files |= files
+        self._sent_dirs |= dirs
+        return files, dirs
+
+    def process(self, index: int, file: SourceFile):
+        """Everything for one file: prefilter, cache, parse, store."""
+        staged = self.stage(index, file)
+        if not isinstance(staged, Task):
+            return staged
+        result, deps = self.check(staged)
+        self.store(staged, result, deps)
+        return result
+
+
+def check_files(
+    files: list[SourceFile], config, selection, options, cwd: str
+) -> tuple[list, set[str], set[str]]:
+    """The ``FileResult`` of every file, in order; plus every other file read and directory
+    listed along the way (a warm run checks them)."""
+    workers = spread_size(len(files), options.jobs)
+    if workers:
+        try:
+            return _spread(files, workers, config, selection, options, cwd)
+        except _PoolFailed:
+            pass  # a worker died or none could start: do it all here
+    runner = Runner(config, selection, options, cwd)
+    results: list = [None] * len(files)
+    pending: list[Task] = []
+    for index, file in enumerate(files):
+        staged = runner.stage(index, file)
+        if isinstance(staged, Task):
+            pending.append(staged)
+        else:
+            results[index] = staged
+    consulted: set[str] = set()
+    listed: set[str] = set()
+    for task, result, deps in _check_pending(runner, pending, options):
+        results[task.index] = result
+        runner.store(task, result, deps)
+        for key in deps:
+            if key.startswith("ls:"):
+                listed.add(key[3:])
+            else:
+                consulted.add(key)
+    more_files, more_dirs = runner.seen()
+    return results, consulted | more_files, listed | more_dirs
+
+
+class _PoolFailed(Exception):
+    pass
+
+
+# -- spreading a whole run -------------------------------------------------------------------
+
+
+def _spread(files, workers, config, selection, options, cwd):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    blocks = [list(enumerate(files))[i : i + BLOCK] for i in range(0, len(files), BLOCK)]
+    context = multiprocessing.get_context("fork")
+    results: list = [None] * len(files)
+    consulted: set[str] = set()
+    listed: set[str] = set()
+    try:
+        with ProcessPoolExecutor(
+            workers, context, _init_runner, (config, selection, options, cwd, None)
+        ) as executor:
+            for block, seen_files, seen_dirs in executor.map(_process_block, blocks):
+                for index, result in block:
+                    results[index] = result
+                consulted |= seen_files
+                listed |= seen_dirs
+    except (BrokenProcessPool, OSError) as exc:
+        raise _PoolFailed from exc
+    return results, consulted, listed
+
+
+def _process_block(block: list[tuple[int, SourceFile]]):
+    assert _RUNNER is not None
+    done = [(index, _RUNNER.process(index, file)) for index, file in block]
+    return (done, *_RUNNER.seen())
+
+
+# -- spreading only the parsing --------------------------------------------------------------
+
+
+def _check_pending(runner: Runner, tasks: list[Task], options) -> Iterator[tuple[Task, Any, Any]]:
     workers = pool_size(len(tasks), options.jobs)
     if not workers:
         for task in tasks:
-            yield (task, *check_tracked(task.file, task.raw, config, selection, project, cwd))
+            yield (task, *runner.check(task))
         return
-    fork = "fork" in multiprocessing.get_all_start_methods()
+    fork = "fork" in _start_methods()
     rest = tasks
     if fork:
         firsts: dict[str, Task] = {}
@@ -71,68 +231,59 @@ def check_all(
             firsts.setdefault(task.file.language, task)
         warm = {t.index for t in firsts.values()}
         for task in firsts.values():
-            yield (task, *check_tracked(task.file, task.raw, config, selection, project, cwd))
+            yield (task, *runner.check(task))
         rest = [t for t in tasks if t.index not in warm]
-    yield from _pooled(rest, workers, config, selection, project if fork else None, options, cwd)
+    yield from _pooled(runner, rest, workers, options, fork)
 
 
-def _pooled(tasks, workers, config, selection, project, options, cwd):
+def _pooled(runner: Runner, tasks: list[Task], workers: int, options, fork: bool):
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from lint_integration.engine import check_tracked
-
-    if project is None:  # spawned workers start empty; send only what pickles
-        context = multiprocessing.get_context()
-        initargs = (dataclasses.replace(config, _specs={}, _matchers={}), tuple(selection.rules), None)
-    else:  # forked workers inherit these objects as they are: nothing is pickled
+    config, selection = runner.config, runner.selection
+    if fork:  # forked workers inherit these objects as they are: nothing is pickled
         context = multiprocessing.get_context("fork")
-        initargs = (config, selection, project)
-    initargs += (options.cache, options.cache_dir, cwd)
-    chunksize = max(1, len(tasks) // (workers * 4))
+        initargs = (config, selection, options, runner.cwd, runner.project)
+    else:  # spawned workers start empty; send only what pickles
+        context = multiprocessing.get_context()
+        config = dataclasses.replace(config, _specs={}, _matchers={})
+        initargs = (config, tuple(selection.rules), options, runner.cwd, None)
     done = 0
     try:
-        with ProcessPoolExecutor(workers, context, _init_worker, initargs) as executor:
+        with ProcessPoolExecutor(workers, context, _init_runner, initargs) as executor:
             payloads = ((t.file, t.raw) for t in tasks)
-            for result, deps in executor.map(_work, payloads, chunksize=chunksize):
+            for result, deps in executor.map(_check_payload, payloads):
                 yield tasks[done], result, deps
                 done += 1
     except (BrokenProcessPool, OSError):
         # A worker died (killed, out of memory) or none could start: finish here.
-        if project is None:
-            from lint_integration.cache import Cache
-            from lint_integration.engine import ProjectIndex
-
-            cache = Cache.for_run(config, selection, options.cache_dir) if options.cache else None
-            project = ProjectIndex(config, cache)
         for task in tasks[done:]:
-            yield (task, *check_tracked(task.file, task.raw, config, selection, project, cwd))
+            yield (task, *runner.check(task))
 
 
-_STATE: tuple | None = None
+def _check_payload(payload: tuple[SourceFile, bytes]):
+    from lint_integration.engine import check_tracked
+
+    assert _RUNNER is not None
+    file, raw = payload
+    r = _RUNNER
+    return check_tracked(file, raw, r.config, r.selection, r.project, r.cwd)
 
 
-def _init_worker(config, selection, project, use_cache, cache_dir: Path | None, cwd: str):
+# -- workers ---------------------------------------------------------------------------------
+
+_RUNNER: Runner | None = None
+
+
+def _init_runner(config, selection, options, cwd: str, project) -> None:
     """Set up a worker once; every file it checks reuses its imports and summaries."""
     import signal
 
-    from lint_integration.cache import Cache
-    from lint_integration.engine import ProjectIndex, RuleSelection
+    from lint_integration.engine import RuleSelection
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     if isinstance(selection, tuple):  # rule names, from a spawned start
         selection = RuleSelection(config, selection)
-    if project is None:
-        cache = Cache.for_run(config, selection, cache_dir) if use_cache else None
-        project = ProjectIndex(config, cache)
-    global _STATE
-    _STATE = (config, selection, project, cwd)
-
-
-def _work(payload: tuple[SourceFile, bytes]):
-    from lint_integration.engine import check_tracked
-
-    assert _STATE is not None
-    config, selection, project, cwd = _STATE
-    file, raw = payload
-    return check_tracked(file, raw, config, selection, project, cwd)
+    global _RUNNER
+    _RUNNER = Runner(config, selection, options, cwd, project)

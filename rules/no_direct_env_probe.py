@@ -80,7 +80,8 @@ def check_python(analysis, ctx):
     config = ctx.config
     for fn in analysis.env_functions:
         used = [v for v in fn.call_vars if not config.is_allowed_env(v)]
-        if fn.gate_only or (fn.call_vars and not used):
+        reported_elsewhere = all(r.in_gate or r.gate_only or r.hygiene for r in fn.reads)
+        if fn.gate_only or reported_elsewhere or (fn.call_vars and not used):
             continue
         listed = f" ({report.names(used)})" if used else ""
         message = (

@@ -71,7 +71,8 @@ def check_python(analysis, ctx):
         return []
     out = []
     for gate in analysis.gates:
-        if gate.category != "dependency":
+        # Skipping because a variable is *set* (an opt-out knob) is not a missing dependency.
+        if gate.category != "dependency" or gate.polarity == "present":
             continue
         if ctx.role == "runner" and gate.action_kind not in ("exit", "return"):
             continue
@@ -80,9 +81,15 @@ def check_python(analysis, ctx):
         if gate.action_kind in ("exit", "return") and gate.target in ("runner", "module"):
             require = report.requires_call(variables, "require_env")
             advice = f"in cluster mode fail fast with {require}, in repo mode run on mocks"
+        elif gate.polarity == "missing" and gate.dynamic and not gate.env_vars:
+            advice = (
+                "have it apply requires_env(name) so repo mode mocks and cluster mode fails fast"
+            )
         elif gate.polarity == "missing":
             verb = "define it as" if gate.target in ("marker", "decorator") else "use"
             advice = f"{verb} {hint} so repo mode mocks and cluster mode fails fast"
+        elif gate.polarity == "falsy":
+            advice = "mark live-only tests cluster_only instead of an opt-in variable"
         else:
             advice = f"use {hint} for dependencies and cluster_only for live-only tests"
         message = f"{report.subject(gate)} {report.when(gate)}{report.uses_note(gate)}; {advice}"

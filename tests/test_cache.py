@@ -212,3 +212,141 @@ def test_import_cycles_give_the_same_summary_whoever_asks_first(write, monkeypat
     ys = backward.summary("fake", root / "y.fake")
     assert (backward.summary("fake", root / "x.fake"), ys) == xs
     assert xs == ("y(Y),X", "x(X),Y")
+
+
+# -- the warm run's manifest -----------------------------------------------------------------
+
+
+def age(root: Path, seconds: int = 60) -> None:
+    """Make every file and directory under ``root`` look ``seconds`` old (not racy)."""
+    import time
+
+    past = time.time() - seconds
+    for directory, _dirs, files in os.walk(root):
+        for name in files:
+            os.utime(os.path.join(directory, name), (past, past))
+        os.utime(directory, (past, past))
+
+
+@pytest.fixture
+def cli_tree(tree, monkeypatch):
+    import lint_integration.rules
+
+    monkeypatch.setattr(lint_integration.rules, "RULES", (*lint_integration.rules.RULES, fake.RULE))
+    monkeypatch.chdir(tree)
+    (tree / CACHE_DIR_NAME).mkdir()
+    age(tree)
+    return tree
+
+
+def cli_check(cli, *args: str):
+    fake.ANALYZED.clear()
+    return cli(["check", "--output-format", "concise", *args])
+
+
+def walks(monkeypatch) -> list[int]:
+    """Count discovery walks from now on."""
+    import lint_integration.discovery as discovery
+
+    calls: list[int] = []
+    real = discovery.discover
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(discovery, "discover", counting)
+    return calls
+
+
+def test_a_warm_check_neither_walks_nor_reads(cli, cli_tree, monkeypatch):
+    first = cli_check(cli)
+    assert first.exit_code == 1 and len(fake.ANALYZED) == 5
+    assert list((cli_tree / CACHE_DIR_NAME / "manifests").iterdir())
+    calls = walks(monkeypatch)
+    monkeypatch.setattr(engine, "stage_file", None)  # reading a file would now fail loudly
+    second = cli_check(cli)
+    assert calls == [] and fake.ANALYZED == []
+    assert second.output == first.output and second.exit_code == 1
+
+
+def test_an_edit_a_new_file_or_a_dependency_change_ends_the_shortcut(cli, cli_tree, monkeypatch):
+    cli_check(cli)
+    calls = walks(monkeypatch)
+    (cli_tree / "d.fake").write_text("ENV PAYMENTS_KEY\nENV MORE\n")
+    assert "reads MORE" in cli_check(cli).output and calls == [1]
+    age(cli_tree)
+    cli_check(cli)  # remembered again
+    (cli_tree / "sub").mkdir()
+    (cli_tree / "sub" / "e.fake").write_text("ENV NEW\n")
+    assert "reads NEW" in cli_check(cli).output and len(calls) == 3
+
+
+def test_a_module_read_only_through_summaries_ends_the_shortcut(cli, cli_tree, monkeypatch):
+    cli_check(cli, "a.fake")
+    calls = walks(monkeypatch)
+    assert (
+        cli_check(cli, "a.fake").output
+        == "a.fake:1:1: LI990 [fake-env] b is env-derived: c(ORDERS_DB)\n"
+    )
+    assert calls == []
+    (cli_tree / "c.fake").write_text("ENV CHANGED\n")  # not linted, but a's summary of b reads it
+    assert "b is env-derived: c(CHANGED)" in cli_check(cli, "a.fake").output
+    assert calls == [1]
+
+
+def test_no_manifest_for_files_changed_a_moment_ago(cli, cli_tree, monkeypatch):
+    (cli_tree / "d.fake").write_text("ENV FRESH\n")
+    cli_check(cli)
+    assert not (cli_tree / CACHE_DIR_NAME / "manifests").exists()
+
+
+def test_no_manifest_without_the_cache(cli, cli_tree):
+    cli_check(cli, "--no-cache")
+    assert not (cli_tree / CACHE_DIR_NAME / "manifests").exists()
+
+
+def test_clean_removes_the_cache(cli, cli_tree):
+    cli_check(cli)
+    result = cli(["clean"])
+    assert result.exit_code == 0 and result.output.startswith("Removed ")
+    assert not (cli_tree / CACHE_DIR_NAME).exists()
+    assert cli(["clean"]).output.startswith("No cache at")
+
+
+def test_clean_refuses_a_directory_that_is_not_a_cache(cli, cli_tree):
+    (cli_tree / "precious").mkdir()
+    result = cli(["clean", "--cache-dir", "precious"])
+    assert result.exit_code == 2
+    assert (cli_tree / "precious").is_dir()
+
+
+# -- dependencies read outside summaries -----------------------------------------------------
+
+
+def test_derived_reads_and_listings_are_dependencies(write, monkeypatch):
+    fake.install(monkeypatch)
+    root = write({"a.fake": "ENV COUNTED\n", "data/one.txt": "1\n"})
+    config = load_config(None, root)
+
+    def counted(project):
+        directory = root / "data"
+        names = sorted(os.listdir(directory))
+        project.note_listing(directory, names)
+        for name in names:
+            project.note_read(directory / name, (directory / name).read_bytes())
+        return len(names), sum(len((directory / n).read_bytes()) for n in names)
+
+    def analyze(ctx):
+        fake.ANALYZED.append(ctx.relpath)
+        found = ctx.project.derive(("count",), lambda: counted(ctx.project))
+        return [(1, 6, f"{found[0]} files, {found[1]} bytes")]
+
+    monkeypatch.setattr(fake, "analyze", analyze)
+    assert messages(check(root, config)) == [("a.fake", 1, "1 files, 2 bytes")]
+    assert messages(check(root, config)) == [("a.fake", 1, "1 files, 2 bytes")]
+    assert fake.ANALYZED == []
+    (root / "data" / "one.txt").write_text("11\n")
+    assert messages(check(root, config)) == [("a.fake", 1, "1 files, 3 bytes")]
+    (root / "data" / "two.txt").write_text("2\n")
+    assert messages(check(root, config)) == [("a.fake", 1, "2 files, 5 bytes")]

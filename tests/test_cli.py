@@ -163,9 +163,10 @@ def test_suppressed_findings_are_counted_and_listed(write):
 
 
 def test_parse_error_is_a_finding_and_the_run_goes_on(write):
+    # The prefilter passes only files that could hold a finding, so the broken file reads env.
     root = write(
         {
-            "tests/test_broken.py": "import os\n\ndef test_x(:\n    pass\n",
+            "tests/test_broken.py": "import os\n\ndef test_x(:\n    os.getenv('X')\n",
             "tests/test_probe.py": PROBE,
         }
     )
@@ -179,7 +180,7 @@ def test_parse_error_is_a_finding_and_the_run_goes_on(write):
 
 
 def test_invalid_utf8_is_a_parse_error_naming_the_line(write):
-    root = write({"tests/test_bad.py": b"import os\nx = '\xff'\n"})
+    root = write({"tests/test_bad.py": b"import os\nx = '\xff'\nos.getenv('X')\n"})
     proc = run_cli(["check", "--output-format", "concise", "."], cwd=root)
     assert proc.returncode == 1
     assert "test_bad.py:2:6: LI900 [parse-error] invalid utf-8 byte" in proc.stdout

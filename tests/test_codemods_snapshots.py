@@ -42,7 +42,7 @@ def fix_file(path: Path, rule: str, unsafe: bool) -> FixReport:
 
 def suite_file(tmp_path: Path, name: str, text: str) -> Path:
     (tmp_path / ".git").mkdir(exist_ok=True)
-    path = tmp_path / SUITE_DIR / f"{name}.py"
+    path = tmp_path / SUITE_DIR / f"test_{name}.py"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
@@ -111,7 +111,7 @@ def test_the_configured_helper_module_is_imported(tmp_path, monkeypatch):
         '[tool.lint-integration.helper]\npython-module = "platform_testing.integration_mode"\n'
     )
     source = SNAPSHOTS / "no-skip-on-env" / "decorator_getenv.before.py"
-    path = suite_file(tmp_path, "test_x", source.read_text(encoding="utf-8"))
+    path = suite_file(tmp_path, "x", source.read_text(encoding="utf-8"))
     fix_file(path, "no-skip-on-env", unsafe=False)
     text = path.read_text()
     assert "from platform_testing.integration_mode import requires_env\n" in text

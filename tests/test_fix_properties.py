@@ -22,7 +22,7 @@ from lint_integration.fixer import FixOptions, fix_run
 
 settings.register_profile(
     "lint-integration-default",
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

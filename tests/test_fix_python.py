@@ -135,7 +135,7 @@ def test_suppressed_findings_are_not_fixed(repo):
     assert path.read_text() == source
 
 
-# -- through a real subprocess -----------------------------------------------------------------
+# -- on the command line -----------------------------------------------------------------
 
 
 def test_cli_diff_then_fix_then_nothing_left(repo):
@@ -158,7 +158,7 @@ def test_cli_diff_then_fix_then_nothing_left(repo):
     assert path.read_text() == FIXED
 
 
-def test_cli_rule_selection_and_unsafe_fixes(repo):
+def test_cli_rule_selection_and_unsafe_fixes(repo, cli):
     source = (
         "import os\n\nimport pytest\n\n\n"
         '@pytest.mark.skipif(not os.getenv("ORDERS_DB"), reason="no db")\n'
@@ -166,18 +166,18 @@ def test_cli_rule_selection_and_unsafe_fixes(repo):
         '    assert os.environ.get("ORDERS_BROKER", "localhost:9092")\n'
     )
     path = put(repo, source.encode())
-    only_probe = run_cli(["fix", "--no-cache", "--rule", "no-direct-env-probe", "."], cwd=repo)
-    assert only_probe.returncode == 1
+    only_probe = cli(["fix", "--no-cache", "-j", "1", "--rule", "no-direct-env-probe", "."])
+    assert only_probe.exit_code == 1
     assert path.read_text() == source
-    assert "1 left: 1 unsafe fix (use --unsafe-fixes)" in only_probe.stdout
+    assert "1 left: 1 unsafe fix (use --unsafe-fixes)" in only_probe.output
 
-    unsafe = run_cli(
-        ["fix", "--no-cache", "--rule", "no-direct-env-probe", "--unsafe-fixes", "."], cwd=repo
+    unsafe = cli(
+        ["fix", "--no-cache", "-j", "1", "--rule", "no-direct-env-probe", "--unsafe-fixes", "."]
     )
-    assert unsafe.returncode == 0, unsafe.stdout + unsafe.stderr
+    assert unsafe.exit_code == 0, unsafe.output
     assert 'assert require_env("ORDERS_BROKER")' in path.read_text()
     assert "skipif" in path.read_text()  # the other rule was not selected
 
-    everything = run_cli(["fix", "--no-cache", "."], cwd=repo)
-    assert everything.returncode == 0
+    everything = cli(["fix", "--no-cache", "-j", "1", "."])
+    assert everything.exit_code == 0
     assert "skipif" not in path.read_text()

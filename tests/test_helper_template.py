@@ -110,9 +110,8 @@ def test_current_mode_reads_the_variable_once(helper, monkeypatch):
 
 
 def test_current_mode_rejects_an_invalid_value(helper, monkeypatch):
-    monkeypatch.setenv(
-        "INTEGRATION_MODE", "staging"
-    )  # lint-integration: ignore[invalid-mode-value] (rejected on purpose)
+    bad = "staging"
+    monkeypatch.setenv("INTEGRATION_MODE", bad)  # lint-integration: ignore[invalid-mode-value]
     with pytest.raises(helper.IntegrationModeError, match="'staging'"):
         helper.current_mode()
 

@@ -33,7 +33,8 @@ QUIET_TREE = {
     ),
     "scripts/build.sh": "#!/bin/sh\nset -eu\nmake build\n",
     "services/orders/tests/orders.test.ts": (
-        "import { total } from '@orders/total';\n\ntest('total', () => expect(total([1])).toBe(1));\n"
+        "import { total } from '@orders/total';\n\n"
+        "test('total', () => expect(total([1])).toBe(1));\n"
     ),
     "services/orders/orders_test.go": (
         'package orders\n\nimport "testing"\n\nfunc TestTotal(t *testing.T) {\n\tif Total(1) != 1 {'

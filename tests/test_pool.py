@@ -107,3 +107,41 @@ def test_a_dying_worker_does_not_lose_results(big_tree, monkeypatch):
 def test_one_job_never_starts_a_process(big_tree):
     run(big_tree, cache=False, jobs=1)
     assert workers_seen(fake.PID_LOG) == set()
+
+
+@pytest.fixture
+def spread(monkeypatch):
+    """Spread whole runs (reading and prefiltering too) even for this small tree."""
+    monkeypatch.setattr(parallel, "POOL_MIN_DISCOVERED", 10)
+    monkeypatch.setattr(parallel, "BLOCK", 4)
+
+
+def test_spreading_the_whole_run_gives_identical_results(big_tree, spread):
+    serial = run(big_tree, cache=False, jobs=1)
+    assert workers_seen(fake.PID_LOG) == set()
+    spread_run = run(big_tree, cache=False, jobs=2)
+    assert len(workers_seen(fake.PID_LOG)) >= 1
+    assert outcome(spread_run) == outcome(serial)
+
+
+def test_spread_runs_fill_and_use_the_cache(big_tree, spread):
+    first = run(big_tree, jobs=2)
+    fake.PID_LOG.unlink()
+    second = run(big_tree, jobs=2)
+    log = fake.PID_LOG.read_text() if fake.PID_LOG.exists() else ""
+    assert "analyze" not in log
+    assert outcome(second) == outcome(first)
+
+
+def test_a_dying_worker_in_a_spread_run_does_not_lose_results(big_tree, spread, monkeypatch):
+    (big_tree / "pkg" / "m30.fake").write_text("ENV VAR_30\ncrash\n")
+    monkeypatch.setattr(fake, "SURVIVOR_PID", os.getpid())
+    serial = run(big_tree, cache=False, jobs=1)
+    spread_run = run(big_tree, cache=False, jobs=2)
+    assert outcome(spread_run) == outcome(serial)
+
+
+def test_spread_size():
+    assert parallel.spread_size(parallel.POOL_MIN_DISCOVERED - 1, jobs=4) == 0
+    assert parallel.spread_size(parallel.POOL_MIN_DISCOVERED, jobs=1) == 0
+    assert parallel.spread_size(100_000, jobs=4) == 4

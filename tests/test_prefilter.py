@@ -227,7 +227,8 @@ def test_no_rule_fires_on_a_dropped_mutant(language):
 
 QUIET = {
     ("python", "services/orders/tests/test_totals.py", "suite"): (
-        b"import json\nimport pytest\n\nfrom orders.totals import total\n"
+        b'"""Totals in every environment."""\nimport json\nimport pytest\n\n'
+        b"from orders.totals import total\n"
         b"from .factories import make_order\n\n\n"
         b"@pytest.mark.parametrize('items', [[1, 2], []])\n"
         b"def test_total(items):\n    assert total(items) == sum(items)\n\n\n"
@@ -239,13 +240,18 @@ QUIET = {
     ),
     ("shell", "scripts/build.sh", "other"): b"#!/bin/sh\nset -eu\nmake build\n",
     ("typescript", "web/src/total.ts", "other"): (
-        b"export function total(xs: number[]): number {\n  return xs.reduce((a, b) => a + b, 0);\n}\n"
+        b"export function total(xs: number[]): number {\n"
+        b"  return xs.reduce((a, b) => a + b, 0);\n}\n"
     ),
     ("go", "services/orders/total.go", "other"): (
         b'package orders\n\nimport "fmt"\n\nfunc Total(xs []int) string {\n'
         b"\treturn fmt.Sprint(len(xs))\n}\n"
     ),
-    ("yaml", "deploy/app.yaml", "other"): b"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
+    (
+        "yaml",
+        "deploy/app.yaml",
+        "other",
+    ): b"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
     ("yaml", ".github/workflows/lint.yml", "ci"): (
         b"on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
         b"      - run: make lint\n"
@@ -296,7 +302,11 @@ SUITE_BODY = "\n\n@pytest.mark.skipif(not LIVE, reason='no db')\ndef test_db():\
         ("from reexport import LIVE", {"reexport.py": "from helpers import LIVE\n"}, True),
         ("from star import *", {"star.py": "from .helpers import *\n"}, True),
         ("from pkg.inner import LIVE", {"pkg/__init__.py": "", "pkg/inner.py": HELPERS}, True),
-        ("from pkg import inner\nLIVE = inner.LIVE", {"pkg/__init__.py": "", "pkg/inner.py": HELPERS}, True),
+        (
+            "from pkg import inner\nLIVE = inner.LIVE",
+            {"pkg/__init__.py": "", "pkg/inner.py": HELPERS},
+            True,
+        ),
         ("from quiet import LIVE", {"quiet.py": "LIVE = True\n"}, False),
         ("from django.test import TestCase\nLIVE = 1", {}, False),
         ("from json import loads as LIVE", {}, False),

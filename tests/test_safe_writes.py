@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from lint_integration import textio
 from lint_integration.textio import ChangedOnDisk, atomic_write, encode, read_source
 
 ORIGINAL = b"def test_x():\n    assert True\n"

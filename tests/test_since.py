@@ -6,19 +6,20 @@ import os
 import subprocess
 from pathlib import Path
 
+import lint_integration.rules
 import pytest
 
-import lint_integration.rules
 from lint_integration.config import load_config
 from lint_integration.discovery import discover
 from lint_integration.since import SinceError, importers, select_since
 from tests import fake_frontend as fake
 
+_NO_SIGNING = ("-c", "commit.gpgsign=false")
+
 
 def git(root: Path, *args: str) -> str:
     done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
-        + list(args),
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *_NO_SIGNING, *args],
         cwd=root,
         capture_output=True,
         text=True,

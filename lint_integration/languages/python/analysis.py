@@ -37,7 +37,7 @@ from lint_integration.languages.python.facts import (
     var_category,
 )
 from lint_integration.languages.python.gates import GateFinder
-from lint_integration.languages.python.tree import Binding, Tree
+from lint_integration.languages.python.tree import Binding, Tree, dotted
 from lint_integration.languages.python.values import (
     ENV,
     FUNC,
@@ -71,8 +71,25 @@ MODE_WORDS = frozenset(
 )
 MODE_STRINGS = frozenset({"repo", "local", "cluster", "live", "mock", "mocked"})
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-_ASSIGNMENT_RE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=(\S*)")
+# ``NAME=value`` where a shell would read an assignment: at the start of the string or of a
+# command (after ``&&``, ``;``, ``|``, ``(``, ``env``, ``export``), not inside prose such as a
+# skip reason ("set RUN_INTEGRATION_TESTS=1").
+_ASSIGNMENT_RE = re.compile(
+    r"(?:^|&&|;|\||\(|\benv\s|\bexport\s)\s*((?:[A-Za-z_][A-Za-z0-9_]*=[^\s;&|)]*\s+)*)"
+    r"([A-Za-z_][A-Za-z0-9_]*)=([^\s;&|)]*)"
+)
 _PHASES_TRIGGERED = ("environ", "getenv")
+
+
+def _assignments(text: str) -> list[tuple[str, str]]:
+    """``(NAME, value)`` of each shell-style assignment in a command string."""
+    out = []
+    for match in _ASSIGNMENT_RE.finditer(text):
+        for prefix in match.group(1).split():
+            name, _, value = prefix.partition("=")
+            out.append((name, value.strip("'\"")))
+        out.append((match.group(2), match.group(3).strip("'\"")))
+    return out
 
 
 def words(name: str) -> set[str]:
@@ -80,11 +97,23 @@ def words(name: str) -> set[str]:
 
 
 def parse(text: str) -> cst.Module:
+    """Parse with LibCST; on a syntax error report Python's own message and position when it
+    agrees the code is invalid (LibCST's recovery points are often a line late)."""
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        import ast
+
+        try:
+            ast.parse(text)
+        except SyntaxError as py:
+            line = py.lineno or exc.editor_line
+            column = py.offset or 1
+            raise ParseFailure(f"syntax error: {py.msg}", line, column) from None
+        except (ValueError, RecursionError, MemoryError):
+            pass
         raise ParseFailure(
-            f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1
+            f"syntax error: {exc.message}", exc.editor_line, exc.editor_column
         ) from None
 
 
@@ -104,6 +133,7 @@ class Builder:
         self._gate_only_memo: dict[int, bool] = {}
         self._busy: set[int] = set()
         self._sets: list | None = None
+        self._restored: set[str] | None = None
 
     # -- the pipeline ----------------------------------------------------------------------
 
@@ -182,6 +212,8 @@ class Builder:
         return self._simple_construct(gate)
 
     def _simple_construct(self, gate: SkipGate) -> bool:
+        if gate.condition is not None and _has_walrus(gate.condition):
+            return False  # the condition binds a name the test may use
         if gate.kind == "mark":
             return gate.target in ("test", "class", "module", "marker", "fixture")
         if gate.kind == "if":
@@ -189,6 +221,8 @@ class Builder:
                 return False
             if gate.action_kind not in ("skip", "skipTest", "SkipTest", "return"):
                 return False
+            if any(r.var is None for r in gate.reads):
+                return False  # a name from a loop or a parameter: no literal to require
             branch = gate.node.body if gate.branch == "body" else None
             return branch is not None and _only_statement(branch, gate.action)
         return False
@@ -211,7 +245,15 @@ class Builder:
             if not local and not (extra and extra.gate_uses):
                 continue
             base = local[0] if local else None
-            when = base.when if base else F.neg(info.returns.truth)  # type: ignore[attr-defined]
+            known = True
+            if base is not None:
+                when = base.when  # type: ignore[attr-defined]
+            elif extra.negated_gate_uses == extra.gate_uses:
+                when = F.neg(info.returns.truth)  # ``skipif(not has_creds())``
+            elif not extra.negated_gate_uses:
+                when = info.returns.truth
+            else:
+                when, known = info.returns.truth, False
             gate = SkipGate(
                 node=b.node,
                 kind="predicate",
@@ -223,6 +265,7 @@ class Builder:
                 polarity=F.polarity(when),
                 pure=F.is_pure(when),
                 target="predicate",
+                direct=known,
                 target_name=name,
                 target_node=b.node,
                 reads=list(info.returns.reads),
@@ -253,10 +296,10 @@ class Builder:
     def _uses(self, gate: SkipGate) -> tuple[int, tuple[str, ...]]:
         name = gate.target_name
         if not name:
-            return 0, ()
+            return None, ()
         binding = self._module_binding(name, gate.target_node)
         if binding is None:
-            return 0, ()
+            return None, ()  # a method: its uses are not counted
         count = 0
         use_vars: list[str] = []
         owner = gate.target_node
@@ -279,8 +322,7 @@ class Builder:
         for b in self.tree.module_scope.bindings.get(name, ()):
             if node is None or b.node is node:
                 return b
-        found = self.tree.module_scope.bindings.get(name)
-        return found[0] if found else None
+        return None
 
     def _literal_args(self, call: cst.Call) -> list[str]:
         out = []
@@ -418,10 +460,7 @@ class Builder:
         if not loads and not string_uses and not (importer and importer.gate_uses):
             return False
         conditions = self.finder.condition_nodes
-        for load in loads:
-            if not self._load_feeds_gate(load, conditions):
-                return False
-        return True
+        return all(self._load_feeds_gate(load, conditions) for load in loads)
 
     def _load_feeds_gate(self, load, conditions) -> bool:
         tree = self.tree
@@ -452,11 +491,37 @@ class Builder:
         monkeypatch.delenv("X")``, or ``old = os.environ.get("X")`` restored later."""
         tree = self.tree
         node = read.node
+        # Compared with a literal or negated on the way up (``"X" not in os.environ`` too).
+        checked = read.kind == "contains" and isinstance(
+            read.node.comparisons[0].operator, cst.NotIn
+        )
         for up in tree.ancestors(read.node):
             if isinstance(up, cst.If) and node is up.test:
                 return self._only_env_writes(up.body) and (
                     up.orelse is None or self._only_env_writes(up.orelse)
                 )
+            if isinstance(up, cst.Assert):
+                # ``assert os.environ["X"] == "1"`` / ``assert not os.getenv("X")`` verify what
+                # the code under test did to the environment; a bare ``assert os.getenv("X")``
+                # is a precondition on a dependency.
+                return checked
+            if isinstance(up, cst.Comparison) or (
+                isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not)
+            ):
+                checked = True
+            if isinstance(up, cst.Assign) and any(
+                isinstance(t.target, (cst.Tuple, cst.List))
+                and any(id(e.value) in tree.store_subscripts for e in t.target.elements)
+                for t in up.targets
+            ):
+                return True  # ``prev, os.environ["X"] = os.environ.get("X"), "new"``
+            if (
+                isinstance(up, cst.Assign)
+                and len(up.targets) == 1
+                and isinstance(up.targets[0].target, cst.Attribute)
+            ):
+                # ``self.saved = os.environ.get("X")`` ... ``os.environ["X"] = self.saved``
+                return dotted(up.targets[0].target) in self._restored_values()
             if isinstance(up, (cst.Assign, cst.AnnAssign)) and up.value is not None:
                 scope = tree.scope_of.get(up)
                 from lint_integration.languages.python.gates import _assigned_name
@@ -471,6 +536,25 @@ class Builder:
                 return False
             node = up
         return False
+
+    def _restored_values(self) -> set[str]:
+        """Dotted names written back into the environment (``os.environ[X] = self.saved``)."""
+        if self._restored is None:
+            restored = set()
+            for node in self.tree.assigns:
+                if isinstance(node, cst.Assign) and self._is_env_write(node):
+                    name = dotted(node.value)
+                    if name:
+                        restored.add(name)
+            for call in self.tree.calls:
+                func = call.func
+                if isinstance(func, cst.Attribute) and func.attr.value in ("setenv", "putenv"):
+                    for arg in call.args[1:2]:
+                        name = dotted(arg.value)
+                        if name:
+                            restored.add(name)
+            self._restored = restored
+        return self._restored
 
     def _load_in_write(self, load) -> bool:
         tree = self.tree
@@ -513,7 +597,8 @@ class Builder:
             return isinstance(target, cst.Subscript) and id(target) in self.tree.del_subscripts
         if isinstance(stmt, cst.Assign):
             return any(
-                isinstance(t.target, cst.Subscript) and id(t.target) in self.tree.store_subscripts
+                isinstance(t.target, cst.Subscript)
+                and id(t.target) in self.tree.store_subscripts
                 and self.ev._is_environ(t.target.value, self.tree.scope_of[stmt])
                 for t in stmt.targets
             )
@@ -527,7 +612,7 @@ class Builder:
     def _env_functions(self) -> None:
         for b in self._module_functions():
             info = self.ev.func_info(b.node)
-            if info.env_param is None:
+            if info.env_param is None or all(r.hygiene for r in info.reads):
                 continue
             param, index = info.env_param
             call_vars: list[str] = []
@@ -639,10 +724,10 @@ class Builder:
             value = string_value(string)
             if not value or "=" not in value:
                 continue
-            for match in _ASSIGNMENT_RE.finditer(value):
-                if not relevant(match.group(1)):
+            for name, literal in _assignments(value):
+                if not relevant(name):
                     continue
-                out.append((match.group(1), string, string, match.group(2).strip("'\"")))
+                out.append((name, string, string, literal))
         self._sets = out
         return out
 
@@ -857,8 +942,18 @@ _FRAMEWORK_IMPORT = re.compile(
     re.M,
 )
 _SUPPORT_WORDS = (
-    "test", "helper", "fixture", "util", "support", "mock", "fake", "stub", "marker", "common",
-    "factor", "conftest",
+    "test",
+    "helper",
+    "fixture",
+    "util",
+    "support",
+    "mock",
+    "fake",
+    "stub",
+    "marker",
+    "common",
+    "factor",
+    "conftest",
 )
 
 
@@ -874,20 +969,24 @@ def is_test_code(path: Path, text: str) -> bool:
 
 
 def _contains(tree: Tree, outer, inner) -> bool:
-    if outer is inner:
-        return True
-    for up in tree.ancestors(inner):
-        if up is outer:
+    return outer is inner or any(up is outer for up in tree.ancestors(inner))
+
+
+def _has_walrus(node) -> bool:
+    from lint_integration.languages.python.tree import children
+
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.NamedExpr):
             return True
+        stack.extend(children(current))
     return False
 
 
 def _only_statement(block, action) -> bool:
     """The block holds just the skip action (a docstring-free ``pytest.skip(...)`` etc.)."""
-    if isinstance(block, cst.IndentedBlock):
-        statements = block.body
-    else:
-        statements = [block]
+    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
     if len(statements) != 1:
         return False
     stmt = statements[0]
@@ -930,8 +1029,8 @@ def _is_string_side(node) -> bool:
 # String literals that make a comparison worth following imports for (is the other side a
 # mode imported from a sibling module?).
 _MODE_LIKE = frozenset(
-    "live mock mocked integration e2e staging real fake remote offline online kube k8s cluster "
-    "repo ci".split()
+    {"live", "mock", "mocked", "integration", "e2e", "staging", "real", "fake", "remote"}
+    | {"offline", "online", "kube", "k8s", "cluster", "repo", "ci"}
 )
 
 

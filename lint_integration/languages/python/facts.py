@@ -29,6 +29,28 @@ Loc = tuple[int, int]
 Span = tuple[Loc, Loc]
 
 
+# Words that make a variable name look like a dependency's setting (where, who, which
+# credentials); a suite reading DEBUG or THRESHOLD knobs is not probing a dependency.
+DEPENDENCY_WORDS = frozenset(
+    {"URL", "URLS", "URI", "URIS", "DSN", "HOST", "HOSTS", "HOSTNAME", "PORT", "PORTS"}
+    | {"ADDR", "ADDRESS", "ENDPOINT", "ENDPOINTS", "SERVER", "SERVERS", "USER", "USERNAME"}
+    | {"LOGIN", "PASSWORD", "PASS", "PASSWD", "PWD", "TOKEN", "TOKENS", "KEY", "KEYS"}
+    | {"SECRET", "SECRETS", "CREDENTIALS", "CREDS", "CRED", "AUTH", "DB", "DATABASE"}
+    | {"DATABASES", "BROKER", "BACKEND", "BUCKET", "REGION", "ACCOUNT", "TENANT", "CLIENT"}
+    | {"NAMESPACE", "PROJECT", "QUEUE", "TOPIC", "API", "CERT", "CERTS", "CA", "TLS", "SSL"}
+    | {"MTLS", "CONNECTION", "CONN", "REDIS", "POSTGRES", "POSTGRESQL", "PG", "MYSQL"}
+    | {"MONGO", "MONGODB", "KAFKA", "RABBITMQ", "AMQP", "S3", "AWS", "GCP", "GCS", "AZURE"}
+    | {"GRPC", "HTTP", "HTTPS", "SMTP", "SERVICE", "CLUSTER", "INSTANCE", "SCHEMA", "ELASTIC"}
+    | {"ELASTICSEARCH", "TEMPORAL", "NATS", "SQS", "SNS", "DYNAMODB", "SNOWFLAKE", "BIGQUERY"}
+    | {"OPENAI", "ANTHROPIC", "WEBHOOK", "BASE"}
+)
+
+
+def looks_like_dependency(name: str) -> bool:
+    """Heuristic: the variable names a dependency's location or credentials."""
+    return any(word in DEPENDENCY_WORDS for word in name.upper().replace("-", "_").split("_"))
+
+
 def var_category(name: str | None, config: Any) -> str:
     """The category of variable ``name`` under ``config`` (None: a computed name)."""
     if name is None:
@@ -243,10 +265,15 @@ class PythonAnalysis:
 
     @property
     def probes(self) -> list[EnvRead]:
-        """Reads that no-direct-env-probe reports in a suite (dependency vars, not via gates)."""
+        """Reads no-direct-env-probe reports in a suite: literal names of dependency variables
+        (see ``looks_like_dependency``), not reported through a gate, not environment hygiene.
+        Reads with a computed name are left out: they cannot be checked or fixed."""
         return [
             r
             for r in self.reads
             if r.category == DEPENDENCY
             and not (r.in_gate or r.gate_only or r.param or r.hygiene)
+            and (r.var is not None or r.vars)
+            and (r.var is None or looks_like_dependency(r.var))
+            and all(looks_like_dependency(v) for v in r.vars)
         ]

@@ -91,12 +91,12 @@ class GateFinder:
             self._action(call, "skip")
         elif qual in R.PYTEST_IMPORTORSKIP:
             self._action(call, "importorskip")
-        elif qual in R.PYTEST_EXIT:
-            if _exit_code_zero(call, keyword="returncode", position=1):
-                self._action(call, "pytest.exit")
-        elif qual in R.EXIT_QUALS:
-            if _exit_code_zero(call, keyword="status" if qual == "os._exit" else "code"):
-                self._action(call, "exit")
+        elif qual in R.PYTEST_EXIT and _exit_code_zero(call, "returncode", position=1):
+            self._action(call, "pytest.exit")
+        elif qual in R.EXIT_QUALS and _exit_code_zero(
+            call, "status" if qual == "os._exit" else "code"
+        ):
+            self._action(call, "exit")
 
     def _raise(self, node: cst.Raise) -> None:
         exc = node.exc
@@ -141,9 +141,8 @@ class GateFinder:
             lit = self.ev.eval(value, follow=False)
             if not (lit.kind == LIT and lit.lit in (None, 0) and lit.lit is not False):
                 return
-        if _is_test_function(self.tree, func) or name == "main":
-            if value is None or name == "main":
-                self._action(node, "return")
+        if (_is_test_function(self.tree, func) and value is None) or name == "main":
+            self._action(node, "return")
 
     def _collect_ignore_assign(self, node) -> None:
         target = node.target if isinstance(node, (cst.AugAssign, cst.AnnAssign)) else None
@@ -325,9 +324,12 @@ class GateFinder:
         when = F.conj(conds)
         gate_node, kind, branch, condition, _ = env_nodes[0]
         merged = _merge([e[4] for e in env_nodes])
-        for _, _, _, cond, _ in env_nodes:
+        for _, entry_kind, _, cond, val in env_nodes:
             if cond is not None:
                 self.condition_nodes.add(id(cond))
+            elif entry_kind == "except":
+                # The ``os.environ[...]`` reads whose KeyError the handler turns into a skip.
+                self.condition_nodes.update(id(read.node) for read in val.reads)
         func = tree.enclosing_function(gate_node)
         if func is None:
             target = ("runner" if self.role == "runner" else "module", None, None)
@@ -459,13 +461,15 @@ def _exit_code_zero(call: cst.Call, keyword: str, position: int = 0) -> bool:
 
 
 def _is_test_function(tree, func: cst.FunctionDef) -> bool:
-    name = func.name.value
-    if not name.startswith("test"):
+    """A module-level ``test*`` function or a ``test*`` method."""
+    if not func.name.value.startswith("test"):
         return False
-    owner = tree.parent.get(tree.parent.get(func))  # IndentedBlock -> ClassDef / Module
-    if isinstance(owner, cst.ClassDef) or isinstance(tree.parent.get(func), cst.Module):
+    parent = tree.parent.get(func)
+    if isinstance(parent, cst.Module):
         return True
-    return isinstance(owner, cst.ClassDef)
+    return isinstance(parent, cst.IndentedBlock) and isinstance(
+        tree.parent.get(parent), cst.ClassDef
+    )
 
 
 def _is_fixture(ev: Evaluator, func: cst.FunctionDef) -> bool:
@@ -532,7 +536,4 @@ def _catches_key_error(ev: Evaluator, handler: cst.ExceptHandler) -> bool:
 
 
 def _within(tree, node, container) -> bool:
-    for up in tree.ancestors(node):
-        if up is container:
-            return True
-    return False
+    return any(up is container for up in tree.ancestors(node))

@@ -5,10 +5,12 @@ can get its env dependence from an imported constant, predicate, marker or facto
 test tree that is nearly every file, and almost none of them import anything env-derived. This
 stage decides it without parsing anything:
 
-- A file with none of the Python frontend's own tokens (``might_match`` in a role that does not
-  follow imports: env reads, ``INTEGRATION_MODE``, legacy toggle names) can only report through
-  names it imports: an env-derived constant, predicate, env function, marker, decorator or skip
-  helper from another module's summary.
+- A file with none of the Python frontend's own tokens (those of ``might_match``: env reads,
+  ``INTEGRATION_MODE``, legacy toggle names; an env name counts only as a whole identifier, so
+  "environment" in a docstring is not one) reports nothing by itself. Outside suites and
+  runners that settles it; a suite or runner can still report through names it imports: an
+  env-derived constant, predicate, env function, marker, decorator or skip helper from another
+  module's summary.
 - A summary exports such a name only when the module reads the environment itself (so it has
   one of those tokens) or gets an env-derived name from a module it imports (a re-export, a star
   import, a value computed from an imported one).
@@ -92,11 +94,10 @@ def import_specs(text: str) -> list[tuple[str, tuple[str, ...]]]:
 class ImportGraph:
     """Per run: each module's summary-token flag and the local modules it imports."""
 
-    def __init__(self, config) -> None:
-        from lint_integration.languages.python import might_match
-
+    def __init__(self, config, project=None) -> None:
         self.config = config
-        self._own_tokens = might_match
+        self.project = project  # told about every file read and directory listed
+        self.has_own_token = own_token_test(config)
         self._nodes: dict[str, tuple[bool, tuple[str, ...]]] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._direct: dict[tuple[str, str], str | None] = {}
@@ -113,6 +114,9 @@ class ImportGraph:
 
     def _read(self, path: str) -> tuple[bool, tuple[str, ...]]:
         self.consulted.add(path)
+        if self.project is not None:
+            self.project.consulted.add(path)
+            self.project.listed.add(os.path.dirname(path))  # where its relative imports resolve
         try:
             if os.path.getsize(path) > self.config.max_file_size:
                 return False, ()  # never summarized: a summary of None holds nothing
@@ -120,7 +124,7 @@ class ImportGraph:
                 raw = fh.read()
         except OSError:
             return False, ()
-        if self._own_tokens(raw, "other", self.config):
+        if self.has_own_token(raw):
             return True, ()
         return False, self.local_imports(path, raw)
 
@@ -136,6 +140,8 @@ class ImportGraph:
                 found.add(target)
                 if not target.endswith("__init__.py") and not self._shadowed(target):
                     continue  # a plain module has no submodules: names are its attributes
+            if names and not self._may_have_submodules(directory, base):
+                continue  # no directory for ``base``: ``base.name`` cannot be a module either
             for name in names:
                 target = self._resolve(
                     path, directory, base + name if base.endswith(".") else f"{base}.{name}"
@@ -175,6 +181,30 @@ class ImportGraph:
             self._resolved[key] = os.path.abspath(resolved[0]) if resolved else None
         return self._resolved[key]
 
+    def _may_have_submodules(self, directory: str, spec: str) -> bool:
+        """False when the directory ``spec`` would name does not exist, so no ``spec.name``
+        resolves to a module of its own (``base.name`` as an attribute of ``base`` is already
+        covered by resolving ``base``)."""
+        if not _CASE_SENSITIVE:
+            return True
+        level = len(spec) - len(spec.lstrip("."))
+        parts = [p for p in spec[level:].split(".") if p]
+        if level:
+            current = directory
+            for _ in range(level - 1):
+                current = os.path.dirname(current)
+        else:
+            if not parts:
+                return True
+            current = self._root(directory, parts[0])
+            if current is None:
+                return False
+        for part in parts:
+            if part not in self._entries(current)[1]:
+                return False
+            current = os.path.join(current, part)
+        return True
+
     def _shadowed(self, module_file: str) -> bool:
         """Whether ``pkg/mod.py`` has a ``pkg/mod`` directory beside it (the resolver would look
         for submodules there)."""
@@ -201,6 +231,8 @@ class ImportGraph:
             except OSError:
                 pass
             entries = self._listings[directory] = (frozenset(files), frozenset(dirs))
+            if self.project is not None:
+                self.project.listed.add(directory)
         return entries
 
     def _root(self, directory: str, first: str) -> str | None:
@@ -255,16 +287,56 @@ class ImportGraph:
         return False
 
 
+def own_token_test(config):
+    """``raw -> bool``: whether a module names one of the frontend's own tokens.
+
+    The tokens are ``might_match``'s; an env name counts only as a whole identifier
+    (``environment`` in a docstring reads nothing: a read is spelled ``environ`` or ``getenv``
+    whatever it is bound to), toggle fragments as substrings (pieces of longer names).
+    """
+    from lint_integration.languages import python as frontend
+
+    tokens = getattr(frontend, "_ENV_TOKENS", None)
+    fragments_of = getattr(frontend, "_toggle_fragments", None)
+    fragments = fragments_of(config) if fragments_of is not None else None
+    if tokens is None or fragments is None:
+        return lambda raw: frontend.might_match(raw, "other", config)
+    return _WholeWords(tuple(tokens), tuple(fragments))
+
+
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+class _WholeWords:
+    """Substring search in C, then a look at the byte on either side of each hit."""
+
+    def __init__(self, words: tuple[bytes, ...], fragments: tuple[bytes, ...]) -> None:
+        self.words = words
+        self.fragments = fragments
+
+    def __call__(self, raw: bytes) -> bool:
+        for word in self.words:
+            pos = raw.find(word)
+            while pos >= 0:
+                end = pos + len(word)
+                if (pos == 0 or raw[pos - 1] not in _WORD_BYTES) and (
+                    end == len(raw) or raw[end] not in _WORD_BYTES
+                ):
+                    return True
+                pos = raw.find(word, pos + 1)
+        return any(fragment in raw for fragment in self.fragments)
+
+
 def prescreen(raw: bytes, file, config, project) -> bool:
     """False only when no Python rule can report in ``file`` (``raw`` passed ``might_match``)."""
-    from lint_integration.languages.python import CROSS_MODULE_ROLES, might_match
+    from lint_integration.languages.python import CROSS_MODULE_ROLES
 
-    if file.role not in CROSS_MODULE_ROLES:
-        return True  # the first stage already decided on the file's own tokens
-    if might_match(raw, "other", config):
-        return True  # the file's own tokens (env reads, the mode, toggles)
     if project is None:
         return True
-    graph = project.memo(("python", "import-graph"), lambda: ImportGraph(config))
+    graph = project.memo(("python", "import-graph"), lambda: ImportGraph(config, project))
+    if graph.has_own_token(raw):
+        return True  # the file's own tokens (env reads, the mode, toggles)
+    if file.role not in CROSS_MODULE_ROLES:
+        return False  # outside suites and runners a file is analysed on its own
     path = os.path.abspath(file.path)
     return graph.reaches_env(graph.local_imports(path, raw))

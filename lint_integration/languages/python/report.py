@@ -65,7 +65,7 @@ def subject(gate: SkipGate) -> str:
     if gate.target in ("marker", "decorator", "helper", "fixture", "hook"):
         return f"{gate.target}{name} skips tests"
     if gate.target == "predicate":
-        return f"helper{name} gates skips"
+        return f"helper{name} decides skips"
     return _SUBJECTS.get(gate.target, "test skipped")
 
 
@@ -73,6 +73,11 @@ def when(gate: SkipGate, category_word: str = "") -> str:
     """When the skip happens: ``when X is unset``, ``unless X is enabled`` ..."""
     vs = gate_vars(gate)
     label = f"{category_word} " if category_word else ""
+    if gate.dynamic and not gate.env_vars:
+        passed = f" ({', '.join(gate.use_vars)})" if gate.use_vars else ""
+        return f"when the variable passed to it{passed} is unset"
+    if gate.target == "predicate" and not gate.direct:
+        return f"on {label}{names(vs)}"
     if not vs:
         if gate.dynamic:
             return "when the environment variable passed to it is unset"
@@ -87,5 +92,7 @@ def when(gate: SkipGate, category_word: str = "") -> str:
     if gate.polarity == "falsy":
         return f"unless {label}{joined} is enabled"
     if gate.polarity == "present":
-        return f"when {label}{joined} is set"
+        when_ = getattr(gate, "when", None)
+        flags = when_ is not None and any(a[2] == F.FLAG for a, _ in F.literals(when_))
+        return f"when {label}{joined} is {'enabled' if flags else 'set'}"
     return f"depending on {label}{joined}"

@@ -108,7 +108,7 @@ def builder_summary(builder) -> ModuleSummary:
     """
     import libcst as cst
 
-    from lint_integration.languages.python.values import ENV
+    from lint_integration.languages.python.values import ENV, MARK
 
     tree, ev = builder.tree, builder.ev
     for node in tree.calls:
@@ -129,30 +129,80 @@ def builder_summary(builder) -> ModuleSummary:
             export = Export("reexport", name, path, qual=b.qual)
         elif b.kind == "assign":
             val = ev.binding(b, False)
-            if val.kind != ENV and isinstance(b.value, (cst.Name, cst.Attribute)):
+            if val.kind not in (ENV, MARK) and isinstance(b.value, (cst.Name, cst.Attribute)):
                 val = ev.binding(b, True)
-            if val.kind == ENV and (val.vars or val.dyn):
+            if val.kind == MARK and _env_mark(ev, val.node):
+                export = Export("marker", name, path)
+            elif val.kind == ENV and (val.vars or val.dyn):
                 export = Export(
-                    "const", name, path, vars=tuple(sorted(val.vars)), dyn=tuple(sorted(val.dyn)),
-                    raw=val.raw, default=val.default, flag=val.flag, boolean=val.boolean,
+                    "const",
+                    name,
+                    path,
+                    vars=tuple(sorted(val.vars)),
+                    dyn=tuple(sorted(val.dyn)),
+                    raw=val.raw,
+                    default=val.default,
+                    flag=val.flag,
+                    boolean=val.boolean,
                     truth=val.truth,
                 )
         elif b.kind == "func":
             info = ev.func_info(b.node)
-            if info.env_param is not None:
+            if _returns_env_mark(ev, b.node):
+                export = Export("decorator", name, path)
+            elif info.env_param is not None:
                 export = Export(
-                    "envfunc", name, path, index=info.env_param[1], param=info.env_param[0],
+                    "envfunc",
+                    name,
+                    path,
+                    index=info.env_param[1],
+                    param=info.env_param[0],
                     flag=info.flag,
                 )
             elif info.returns is not None:
                 ret = info.returns
                 export = Export(
-                    "predicate", name, path, vars=tuple(sorted(ret.vars)), raw=ret.raw,
-                    default=ret.default, boolean=ret.boolean, truth=ret.truth,
+                    "predicate",
+                    name,
+                    path,
+                    vars=tuple(sorted(ret.vars)),
+                    raw=ret.raw,
+                    default=ret.default,
+                    boolean=ret.boolean,
+                    truth=ret.truth,
                 )
         if export is not None:
             summary.exports[name] = export
     return summary
+
+
+def _env_mark(ev, call) -> bool:
+    """A ``skipif`` / ``skipIf`` / ``skipUnless`` call whose condition reads the environment."""
+    import libcst as cst
+
+    from lint_integration.languages.python.values import ENV
+
+    if not isinstance(call, cst.Call):
+        return False
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value == "condition":
+            if ev.condition(arg.value).kind == ENV:
+                return True
+    return False
+
+
+def _returns_env_mark(ev, func) -> bool:
+    """A decorator or factory: the function returns (or applies) an env-conditional mark."""
+    from lint_integration.languages.python.values import MARK
+
+    inner = ev.tree.function_scopes.get(func)
+    for ret in ev.tree.returns:
+        if ret.value is None or ev.tree.enclosing_function(ret) is not func:
+            continue
+        val = ev.eval(ret.value, inner, follow=False)
+        if val.kind == MARK and _env_mark(ev, val.node):
+            return True
+    return False
 
 
 def export_val(project, path, name: str, depth: int = 0):

@@ -131,7 +131,12 @@ class Scope:
         self.star_imports: list[str] = []
 
     def add(self, binding: Binding) -> None:
-        self.bindings.setdefault(binding.name, []).append(binding)
+        target: Scope = self
+        if binding.name in self.globals:  # ``global X`` then ``X = ...`` binds the module's X
+            while target.parent is not None:
+                target = target.parent
+            binding.scope = target
+        target.bindings.setdefault(binding.name, []).append(binding)
 
     def function(self) -> Scope | None:
         """The innermost enclosing function scope (itself included)."""
@@ -404,6 +409,8 @@ def _h_aug_assign(tree: Tree, node: cst.AugAssign, scope, stack) -> bool:
     if isinstance(node.target, cst.Name):
         scope.add(Binding(node.target.value, "augment", scope, node=node, value=node.value))
         tree.loads.setdefault(node.target.value, []).append(node.target)
+        tree.scope_of[node.target] = scope
+        tree.parent[node.target] = node
     tree._push(stack, [node.value, *_target_loads(node.target)], node, scope)
     return True
 

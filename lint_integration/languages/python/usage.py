@@ -47,6 +47,7 @@ _MARK_CALLS = frozenset({"skipif", "skipIf", "skipUnless"})
 class NameUse:
     tests: int = 0  # tests decorated / marked / gated by the name
     gate_uses: int = 0  # loads inside skip conditions
+    negated_gate_uses: int = 0  # ... directly under ``not`` (``skipif(not has_creds())``)
     gate_tests: int = 0
     other_uses: int = 0  # loads anywhere else
     args: list[str] = field(default_factory=list)  # literal first arguments of calls
@@ -223,6 +224,10 @@ def _count(module: ast.Module, names, modules, result: ImporterUses) -> None:
         tests = _tests_covered(node, parents, module)
         if in_gate is not None:
             use.gate_uses += 1
+            holder = call if isinstance(call, ast.Call) and call.func is node else node
+            up = parents.get(holder)
+            if isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not):
+                use.negated_gate_uses += 1
             use.gate_tests += tests
             use.tests += tests
         elif tests:

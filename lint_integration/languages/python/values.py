@@ -720,7 +720,8 @@ class Evaluator:
             if val is not None:
                 return val
         if kind == MARK:
-            return Val(MARK, mark=func.mark, node=node)
+            # Applying a skip decorator (``skipUnless(cond, why)(test)``) yields the same skip.
+            return Val(MARK, mark=func.mark, node=func.node)
         return self._derived([self._sub(a.value, scope, follow) for a in args])
 
     def _derived(self, vals: list[Val]) -> Val:

@@ -1,0 +1,118 @@
+"""no-direct-env-probe on Python suites: reads through every alias, and the reads that are not
+probes (allowed-env, writes, hygiene, assertions on what the code set, knobs, computed names,
+WSGI environs, deployed handlers kept under tests/)."""
+
+from __future__ import annotations
+
+from tests.python_support import FIXTURES, lint
+
+
+def table(path: str):
+    return [
+        (f.line, f.column, f.code, f.fix.applicability.value if f.fix else None, f.message)
+        for f in lint(FIXTURES, path)
+    ]
+
+
+def test_reads_through_aliases_constants_and_fstrings():
+    assert table("no-direct-env-probe/bad_reads.py") == [
+        (
+            12,
+            11,
+            "LI002",
+            "safe",
+            "suite reads ORDERS_DATABASE_URL directly; use "
+            'require_env("ORDERS_DATABASE_URL") so repo mode gets the mock value and '
+            "cluster mode fails fast",
+        ),
+        (
+            17,
+            14,
+            "LI002",
+            "unsafe",
+            "suite reads EVENTS_BROKER_URL directly; use "
+            'require_env("EVENTS_BROKER_URL") so repo mode gets the mock value and '
+            "cluster mode fails fast",
+        ),
+        (
+            22,
+            12,
+            "LI002",
+            "safe",
+            'suite reads CACHE_HOST directly; use require_env("CACHE_HOST") so repo '
+            "mode gets the mock value and cluster mode fails fast",
+        ),
+        (
+            23,
+            12,
+            "LI002",
+            "safe",
+            'suite reads CACHE_PORT directly; use require_env("CACHE_PORT") so repo '
+            "mode gets the mock value and cluster mode fails fast",
+        ),
+        (
+            24,
+            12,
+            "LI002",
+            "safe",
+            'suite reads SEARCH_ENDPOINT directly; use require_env("SEARCH_ENDPOINT") '
+            "so repo mode gets the mock value and cluster mode fails fast",
+        ),
+        (
+            28,
+            12,
+            "LI002",
+            "safe",
+            "suite reads AMEIDE_GRPC_BASE_URL directly; use "
+            'require_env("AMEIDE_GRPC_BASE_URL") so repo mode gets the mock value and '
+            "cluster mode fails fast",
+        ),
+        (
+            32,
+            12,
+            "LI002",
+            None,
+            'suite reads VAULT_TOKEN directly; use require_env("VAULT_TOKEN") so repo '
+            "mode gets the mock value and cluster mode fails fast",
+        ),
+        (
+            36,
+            28,
+            "LI002",
+            "safe",
+            'suite reads LEDGER_API_URL directly; use require_env("LEDGER_API_URL") '
+            "so repo mode gets the mock value and cluster mode fails fast",
+        ),
+        (
+            41,
+            20,
+            "LI002",
+            "safe",
+            'suite reads S3_ACCESS_KEY directly; use require_env("S3_ACCESS_KEY") so '
+            "repo mode gets the mock value and cluster mode fails fast",
+        ),
+        (
+            41,
+            58,
+            "LI002",
+            "safe",
+            'suite reads S3_SECRET_KEY directly; use require_env("S3_SECRET_KEY") so '
+            "repo mode gets the mock value and cluster mode fails fast",
+        ),
+    ]
+
+
+def test_non_probes_report_nothing():
+    assert table("no-direct-env-probe/good_reads.py") == []
+    assert table("no-direct-env-probe/good_lambda_handler.py") == []
+
+
+def test_runner_and_helper_may_read_the_environment(tmp_path):
+    source = 'import os\nURL = os.environ["ORDERS_DATABASE_URL"]\n'
+    (tmp_path / "integration_mode.py").write_text(source)
+    (tmp_path / "tools" / "integration-runner").mkdir(parents=True)
+    (tmp_path / "tools" / "integration-runner" / "run.py").write_text(source)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(source)
+    found = lint(tmp_path, ".")
+    assert [(f.path.endswith("test_x.py"), f.code) for f in found] == [(True, "LI002")]

@@ -1,0 +1,383 @@
+"""no-skip-on-env on Python suites: every gate shape (decorators, imperative skips, conftest
+hooks, markers / factories / predicates reported once at their definition), runners' exit-0
+gates, and the quiet shapes next to them."""
+
+from __future__ import annotations
+
+from lint_integration.languages.python import analyze_source
+from tests.python_support import FIXTURES, lint, project_config
+
+REQ = "so repo mode mocks and cluster mode fails fast"
+
+
+def table(path: str):
+    return [
+        (f.line, f.column, f.code, f.fix.applicability.value if f.fix else None, f.message)
+        for f in lint(FIXTURES, path)
+    ]
+
+
+def test_decorator_gates_resolve_aliases_constants_and_string_conditions():
+    assert table("no-skip-on-env/bad_decorators.py") == [
+        (
+            14,
+            1,
+            "LI001",
+            "safe",
+            "test skipped when ORDERS_DATABASE_URL is unset; use "
+            'requires_env("ORDERS_DATABASE_URL") so repo mode mocks and cluster mode '
+            "fails fast",
+        ),
+        (
+            19,
+            1,
+            "LI001",
+            "safe",
+            "test skipped when ORDERS_DATABASE_URL is unset; use "
+            'requires_env("ORDERS_DATABASE_URL") so repo mode mocks and cluster mode '
+            "fails fast",
+        ),
+        (
+            24,
+            1,
+            "LI001",
+            "safe",
+            "test skipped when PAYMENTS_API_KEY is unset; use "
+            'requires_env("PAYMENTS_API_KEY") so repo mode mocks and cluster mode '
+            "fails fast",
+        ),
+        (
+            29,
+            1,
+            "LI001",
+            "safe",
+            'test skipped when BROKER_URL is unset; use requires_env("BROKER_URL") so '
+            "repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            34,
+            1,
+            "LI001",
+            "safe",
+            "test skipped when STRING_CONDITION_URL is unset; use "
+            'requires_env("STRING_CONDITION_URL") so repo mode mocks and cluster mode '
+            "fails fast",
+        ),
+        (
+            39,
+            1,
+            "LI001",
+            "safe",
+            'test skipped when REDIS_URL is unset; use requires_env("REDIS_URL") so '
+            "repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            44,
+            1,
+            "LI001",
+            None,
+            'test skipped when WALRUS_DSN is unset; use requires_env("WALRUS_DSN") so '
+            "repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            49,
+            1,
+            "LI001",
+            "safe",
+            "test skipped when AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is unset; "
+            'use requires_env("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY") so repo '
+            "mode mocks and cluster mode fails fast",
+        ),
+        (
+            57,
+            1,
+            "LI001",
+            None,
+            "test class skipped unless RUN_SLOW is enabled; mark live-only tests "
+            "cluster_only instead of an opt-in variable",
+        ),
+        (
+            63,
+            1,
+            "LI001",
+            None,
+            'test skipped when SEARCH_URL is unset; use requires_env("SEARCH_URL") so '
+            "repo mode mocks and cluster mode fails fast",
+        ),
+    ]
+
+
+def test_imperative_gates_in_tests_fixtures_and_setup():
+    assert table("no-skip-on-env/bad_imperative.py") == [
+        (
+            8,
+            1,
+            "LI001",
+            "safe",
+            "module skipped when GCP_PROJECT is unset; use "
+            'requires_env("GCP_PROJECT") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            13,
+            5,
+            "LI001",
+            "safe",
+            'test skipped when BROKER_URL is unset; use requires_env("BROKER_URL") so '
+            "repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            19,
+            5,
+            "LI001",
+            None,
+            'test skipped when SEARCH_URL is unset; use requires_env("SEARCH_URL") so '
+            "repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            26,
+            5,
+            "LI001",
+            "safe",
+            "test returns early (passing without running) when LEDGER_DSN is unset; "
+            'use requires_env("LEDGER_DSN") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            32,
+            11,
+            "LI001",
+            None,
+            'test skipped when CACHE_URL is unset; use requires_env("CACHE_URL") so '
+            "repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            39,
+            5,
+            "LI001",
+            None,
+            'test skipped when VAULT_TOKEN is unset; use requires_env("VAULT_TOKEN") '
+            "so repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            46,
+            9,
+            "LI001",
+            None,
+            "test skipped when MAIL_HOST or MAIL_PORT is unset; use "
+            'requires_env("MAIL_HOST", "MAIL_PORT") so repo mode mocks and cluster '
+            "mode fails fast",
+        ),
+        (
+            52,
+            5,
+            "LI001",
+            "safe",
+            "fixture `billing_client` skips tests when BILLING_API_KEY is unset (used "
+            'by 1 test); use requires_env("BILLING_API_KEY") so repo mode mocks and '
+            "cluster mode fails fast",
+        ),
+        (
+            64,
+            9,
+            "LI001",
+            "safe",
+            "test class skipped when INVENTORY_URL is unset; use "
+            'requires_env("INVENTORY_URL") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            68,
+            9,
+            "LI001",
+            "safe",
+            "test skipped when WAREHOUSE_URL is unset; use "
+            'requires_env("WAREHOUSE_URL") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            72,
+            9,
+            "LI001",
+            "safe",
+            "test skipped when SHIPPING_URL is unset; use "
+            'requires_env("SHIPPING_URL") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            77,
+            5,
+            "LI001",
+            None,
+            "test `test_exit_zero_in_suite` exits 0 when TRACKING_URL is unset; use "
+            'requires_env("TRACKING_URL") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+    ]
+
+
+def test_conftest_hooks_and_collection_gates():
+    assert table("no-skip-on-env/bad_hooks.py") == [
+        (
+            8,
+            1,
+            "LI001",
+            None,
+            "tests not collected when PAYMENTS_SANDBOX_URL is unset; use "
+            'requires_env("PAYMENTS_SANDBOX_URL") so repo mode mocks and cluster mode '
+            "fails fast",
+        ),
+        (
+            11,
+            23,
+            "LI001",
+            None,
+            "tests not collected when LIVE_API_TOKEN is unset; use "
+            'requires_env("LIVE_API_TOKEN") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            15,
+            5,
+            "LI001",
+            None,
+            "hook `pytest_collection_modifyitems` skips tests when SEARCH_CLUSTER_URL "
+            'is unset; use requires_env("SEARCH_CLUSTER_URL") so repo mode mocks and '
+            "cluster mode fails fast",
+        ),
+        (
+            24,
+            5,
+            "LI001",
+            None,
+            "hook `pytest_runtest_setup` skips tests when KAFKA_BROKERS is unset; use "
+            'requires_env("KAFKA_BROKERS") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            29,
+            5,
+            "LI001",
+            None,
+            "tests not collected when GRAPH_DB_URL is unset; use "
+            'requires_env("GRAPH_DB_URL") so repo mode mocks and cluster mode fails '
+            "fast",
+        ),
+        (
+            33,
+            5,
+            "LI001",
+            None,
+            "test session exits when METRICS_PUSH_URL is unset; use "
+            'requires_env("METRICS_PUSH_URL") so repo mode mocks and cluster mode '
+            "fails fast",
+        ),
+    ]
+
+
+def test_markers_factories_predicates_and_helpers_are_reported_once_at_definition():
+    assert table("no-skip-on-env/bad_indirect.py") == [
+        (
+            6,
+            13,
+            "LI001",
+            "safe",
+            "marker `live_only` skips tests when PAYMENTS_API_KEY is unset (used by 2 "
+            'tests); define it as requires_env("PAYMENTS_API_KEY") so repo mode mocks '
+            "and cluster mode fails fast",
+        ),
+        (
+            10,
+            12,
+            "LI001",
+            None,
+            "decorator `requires_var` skips tests when the variable passed to it "
+            "(LEDGER_URL, AUDIT_URL) is unset (used by 2 tests); have it apply "
+            "requires_env(name) so repo mode mocks and cluster mode fails fast",
+        ),
+        (
+            13,
+            1,
+            "LI001",
+            None,
+            "helper `_has_creds` decides skips when S3_ACCESS_KEY or S3_SECRET_KEY is "
+            'unset (used by 1 test); use requires_env("S3_ACCESS_KEY", '
+            '"S3_SECRET_KEY") so repo mode mocks and cluster mode fails fast',
+        ),
+        (
+            28,
+            12,
+            "LI001",
+            None,
+            "decorator `slow` skips tests unless RUN_SLOW_TESTS is enabled (used by 1 "
+            "test); mark live-only tests cluster_only instead of an opt-in variable",
+        ),
+        (
+            32,
+            5,
+            "LI001",
+            None,
+            "helper `require_mailbox` skips tests when MAILBOX_URL is unset (used by "
+            '1 test); use requires_env("MAILBOX_URL") so repo mode mocks and cluster '
+            "mode fails fast",
+        ),
+    ]
+
+
+def test_quiet_shapes_report_nothing():
+    assert table("no-skip-on-env/good_skips.py") == []
+
+
+def test_runner_exit_zero_and_early_return_gates_only():
+    assert table("runner") == [
+        (
+            12,
+            5,
+            "LI001",
+            None,
+            "runner exits 0 when ORDERS_BROKER_URL is unset; in cluster mode fail "
+            'fast with require_env("ORDERS_BROKER_URL"), in repo mode run on mocks',
+        ),
+        (
+            21,
+            5,
+            "LI001",
+            None,
+            "runner exits 0 when ORDERS_DATABASE_URL is unset; in cluster mode fail "
+            'fast with require_env("ORDERS_DATABASE_URL"), in repo mode run on mocks',
+        ),
+    ]
+
+
+def test_gate_facts_carry_nodes_polarity_and_fixability():
+    text = (FIXTURES / "no-skip-on-env/bad_decorators.py").read_text()
+    config = project_config(FIXTURES)
+    analysis = analyze_source(text, FIXTURES / "no-skip-on-env/bad_decorators.py", config)
+    gate = analysis.gates[0]
+    assert gate.kind == "mark" and gate.action_kind == "skipif"
+    func = next(
+        s
+        for s in analysis.module.body
+        if getattr(s, "name", None) and s.name.value == "test_create_order"
+    )
+    assert gate.decorator is func.decorators[0]
+    assert gate.env_vars == ("ORDERS_DATABASE_URL",)
+    assert (gate.polarity, gate.pure, gate.fixable, gate.target) == ("missing", True, True, "test")
+    assert analysis.gate_span(gate) == ((14, 1), (14, 80))
+    # The read inside the gate is reported through it, never as a probe.
+    assert all(r.in_gate or r.gate_only for r in analysis.reads)
+
+
+def test_other_roles_are_not_reported(tmp_path):
+    source = (
+        "import os, pytest\n\n"
+        '@pytest.mark.skipif(not os.getenv("X_URL"), reason="")\n'
+        "def f():\n    pass\n"
+    )
+    app = tmp_path / "app.py"
+    app.write_text(source)
+    from tests.python_support import lint as run_lint
+
+    assert run_lint(tmp_path, "app.py") == []
+    (tmp_path / "test_app.py").write_text(source)
+    assert [f.code for f in run_lint(tmp_path, "test_app.py")] == ["LI001"]
