@@ -181,7 +181,8 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         new = super().transform_module(tree)
         if new is tree:
             return new
-        return tidy_helper_import(tidy_header(tree, new), tree, self.helper_module)
+        new = tidy_function_heads(tree, tidy_header(tree, new))
+        return tidy_helper_import(new, tree, self.helper_module)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         updated = super().on_leave(original_node, updated_node)
@@ -320,6 +321,57 @@ def tidy_header(before: cst.Module, after: cst.Module) -> cst.Module:
         return after
     new[start] = new[start].with_changes(leading_lines=wanted)
     return after.with_changes(body=new)
+
+
+class _Defs(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.defs: list[cst.FunctionDef] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.defs.append(node)
+
+
+class _StripHeads(cst.CSTTransformer):
+    """Drop the blank lines a removed local import left at the top of a function body."""
+
+    def __init__(self, indexes: set[int]) -> None:
+        super().__init__()
+        self.indexes = indexes
+        self.seen = 0
+        self.open: list[int] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.open.append(self.seen)
+        self.seen += 1
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        index = self.open.pop()
+        body = updated_node.body
+        if index not in self.indexes or not isinstance(body, cst.IndentedBlock) or not body.body:
+            return updated_node
+        first = body.body[0]
+        if _is_import_line(first) or any(line.comment for line in first.leading_lines):
+            return updated_node
+        first = first.with_changes(leading_lines=[])
+        return updated_node.with_changes(body=body.with_changes(body=[first, *body.body[1:]]))
+
+
+def tidy_function_heads(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Functions that opened with a local import which is now gone start without a blank."""
+    defs = _Defs()
+    before.visit(defs)
+    indexes = {
+        i
+        for i, fn in enumerate(defs.defs)
+        if isinstance(fn.body, cst.IndentedBlock)
+        and fn.body.body
+        and _is_import_line(fn.body.body[0])
+    }
+    if not indexes:
+        return after
+    return after.visit(_StripHeads(indexes))
 
 
 def _name_key(alias: cst.ImportAlias) -> tuple[int, str]:

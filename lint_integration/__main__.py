@@ -1,6 +1,6 @@
 """Allow ``python -m lint_integration``."""
 
-from lint_integration.cli import main
+from lint_integration.fast import main
 
 if __name__ == "__main__":
     main()

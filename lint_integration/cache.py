@@ -111,6 +111,29 @@ def current_signature(key: str, max_size: int) -> str:
 _STAMP: str | None = None
 
 
+def tool_files() -> list[str]:
+    """The tool's installed modules (lint_integration, its rules and codemods)."""
+    import lint_integration
+
+    roots = [Path(lint_integration.__file__).parent]
+    for sub in ("rules", "codemods"):
+        with contextlib.suppress(ImportError):
+            spec = importlib.util.find_spec(f"lint_integration.{sub}")
+            if spec is not None and spec.submodule_search_locations:
+                roots.extend(Path(p) for p in spec.submodule_search_locations)
+    found: list[str] = []
+    seen: set[str] = set()
+    for root in roots:
+        for directory, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                path = os.path.join(directory, name)
+                if name.endswith(".py") and path not in seen:
+                    seen.add(path)
+                    found.append(path)
+    return found
+
+
 def tool_stamp() -> str:
     """The tool's version plus a digest of its installed code (name, size, mtime of each module).
 
@@ -118,29 +141,11 @@ def tool_stamp() -> str:
     """
     global _STAMP
     if _STAMP is None:
-        import lint_integration
-
         digest = hashlib.blake2b(__version__.encode(), digest_size=8)
-        roots = [Path(lint_integration.__file__).parent]
-        for sub in ("rules", "codemods"):
-            with contextlib.suppress(ImportError):
-                spec = importlib.util.find_spec(f"lint_integration.{sub}")
-                if spec is not None and spec.submodule_search_locations:
-                    roots.extend(Path(p) for p in spec.submodule_search_locations)
-        seen: set[str] = set()
-        for root in roots:
-            for directory, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-                for name in sorted(filenames):
-                    if not name.endswith(".py"):
-                        continue
-                    path = os.path.join(directory, name)
-                    if path in seen:
-                        continue
-                    seen.add(path)
-                    with contextlib.suppress(OSError):
-                        st = os.stat(path)
-                        digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        for path in tool_files():
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         _STAMP = f"{__version__}-{digest.hexdigest()}"
     return _STAMP
 
@@ -237,8 +242,9 @@ class Cache:
     def load_blob(self, kind: str, name: str) -> Any | None:
         return self._read(self.directory / kind / name)
 
-    def store_blob(self, kind: str, name: str, value: Any) -> None:
-        self._write(self.directory / kind / name, value)
+    def store_blob(self, kind: str, name: str, value: Any, raw: bool = False) -> None:
+        """Store ``value`` (pickled; with ``raw``, bytes written as they are)."""
+        self._write(self.directory / kind / name, value, raw)
 
     # -- storage ----------------------------------------------------------------------------
 
@@ -269,11 +275,11 @@ class Cache:
             self._disabled = True  # a read-only checkout: run without a cache
         return not self._disabled
 
-    def _write(self, path: Path, value: Any) -> None:
+    def _write(self, path: Path, value: Any, raw: bool = False) -> None:
         if not self._prepare():
             return
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = value if raw else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # a value that cannot be stored is simply not cached
             return
         try:

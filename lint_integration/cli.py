@@ -205,12 +205,18 @@ def prepare(
         except SinceError as exc:
             raise UsageError(str(exc)) from None
     if manifest is not None:
+        manifest.starts = [str(_start_dir(targets[0]))]
         manifest.dirs = list(found.dirs)
         manifest.paths = {*found.ignore_files, *(os.path.abspath(t) for t in targets)}
         if config.source is not None:
             manifest.paths.add(str(config.source))
         options.manifest = manifest
     return Prepared(config, files, selection, found.notices, options)
+
+
+def _start_dir(target: Path) -> Path:
+    first = target.resolve()
+    return first if first.is_dir() else first.parent
 
 
 def _manifest(targets, config, selection, force_exclude, options, meta):

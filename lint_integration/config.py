@@ -12,14 +12,15 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 CONFIG_FILENAMES = ("lint-integration.toml", ".lint-integration.toml", "pyproject.toml")
 
@@ -192,6 +193,8 @@ class Config:
                 patterns = self.include
             else:
                 patterns = self.roles.get(key, ())
+            import pathspec
+
             self._specs[key] = pathspec.GitIgnoreSpec.from_lines(list(patterns))
         return self._specs[key]
 
@@ -231,6 +234,12 @@ class Config:
             self.max_file_size,
         ]
         return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
+    import pathspec  # imported on first use: a warm run may never need it
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _fast_matcher(spec: pathspec.PathSpec) -> Callable[[str], bool]:
@@ -395,7 +404,7 @@ def _check_globs(globs: Iterable[str], path: Path, where: str) -> None:
         if not glob.strip():
             raise ConfigError(path, f"'{where}': empty glob")
         try:
-            pathspec.GitIgnoreSpec.from_lines([glob])
+            _gitignore_spec([glob])
         except Exception as exc:  # pathspec raises several types for bad patterns
             raise ConfigError(path, f"'{where}': bad glob {glob!r}: {exc}") from None
         if glob.count("[") != glob.count("]"):

@@ -6,11 +6,13 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from lint_integration.classify import language_of, might_be_source, needs_head, role_of
 from lint_integration.config import Config
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class _IgnoreStack:
             lines.extend(text.splitlines())
         spec = None
         if lines:
+            import pathspec  # imported on first use: a warm run may never need it
+
             try:
                 spec = pathspec.GitIgnoreSpec.from_lines(lines)
             except Exception as exc:  # a pattern pathspec cannot compile: drop it, say so

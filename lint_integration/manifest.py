@@ -19,6 +19,7 @@ import hashlib
 import os
 import stat
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from lint_integration.cache import Cache, tool_stamp
 # How much older than the run's start every recorded timestamp must be (file systems that
 # round timestamps to seconds included).
 RACY_NS = 2_000_000_000
+# The manifest this process loaded or saved last (the entry point remembers its output).
+LAST: Manifest | None = None
 
 
 def _stat(path: str) -> tuple[int, int, int] | None:
@@ -60,6 +63,10 @@ class Manifest:
     result: Any = None
     dirs: list[str] = field(default_factory=list)
     paths: set[str] = field(default_factory=set)
+    # Where config discovery starts (the entry point checks no config appeared above them).
+    starts: list[str] = field(default_factory=list)
+    # ``(dirs, paths)`` with their stamps, once loaded valid or saved.
+    recorded: tuple | None = None
 
     @classmethod
     def for_run(cls, cache: Cache, parts: tuple) -> Manifest:
@@ -81,7 +88,10 @@ class Manifest:
         for path, stamp in paths:
             if _stat(path) != stamp:
                 return False
-        self.files, self.notices, self.result = files, notices, result
+        self.files, self.notices, self.result = LazyFiles(files), notices, result
+        self.recorded = (dirs, paths)
+        global LAST
+        LAST = self
         return True
 
     def take_result(self, files: list) -> Any:
@@ -107,10 +117,39 @@ class Manifest:
             if stamp is not None and stamp[0] >= limit:
                 return False
             paths.append((path, stamp))
-        self.cache.store_blob(
-            "manifests", self.key, (self.key, dirs, paths, files, notices, result)
-        )
+        rows = tuple((str(f.path), f.relpath, f.language, f.role, f.explicit) for f in files)
+        self.recorded = (dirs, paths)
+        global LAST
+        LAST = self
+        self.cache.store_blob("manifests", self.key, (self.key, dirs, paths, rows, notices, result))
         return True
+
+
+class LazyFiles(Sequence):
+    """The remembered file list, as plain rows; a ``SourceFile`` is built when first asked for
+    (a warm check that reuses the whole result never needs one)."""
+
+    def __init__(self, rows: tuple) -> None:
+        self._rows = rows
+        self._files: list | None = None
+
+    def _materialize(self) -> list:
+        if self._files is None:
+            from lint_integration.discovery import SourceFile
+
+            self._files = [
+                SourceFile(Path(p), r, lang, role, x) for p, r, lang, role, x in self._rows
+            ]
+        return self._files
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        return self._materialize()[index]
+
+    def __iter__(self):
+        return iter(self._materialize())
 
 
 def manifest_parts(cwd: str, targets: list[Path], config, selection, force_exclude: bool) -> tuple:

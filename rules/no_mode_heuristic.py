@@ -7,7 +7,9 @@ DOC = """## What it does
 Finds code that decides live-vs-mocked behaviour from variables other than `INTEGRATION_MODE`:
 CI detection (`CI`, `GITHUB_ACTIONS`, `KUBERNETES_SERVICE_HOST`, ... configurable with
 `heuristic-vars`) or an alias of the mode (`TEST_MODE`, `INTEGRATION_ENV`, ... configurable with
-`mode-aliases`).
+`mode-aliases`). CI detection is reported only where it decides the mode: a skip, a live/mock flag
+(`USE_LIVE = "CI" in os.environ`), a branch that picks live or mocked clients, or a value of
+`INTEGRATION_MODE`; reading `CI` to raise a timeout or turn on logging is left alone.
 
 ## Why is this bad?
 Heuristics make the same suite mock on one runner and hit live services on another. The contract

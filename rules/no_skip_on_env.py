@@ -9,6 +9,8 @@ early or exit 0 because an environment variable is missing or falsy: pytest `ski
 `importorskip`-style gates, unittest `skipIf` / `skipUnless` / `skipTest` / `SkipTest`, Jest
 `cond ? describe : describe.skip` and `describe.skipIf`, Go `t.Skip`, shell `exit 0`. Gates hidden
 behind a marker, decorator factory or predicate helper are reported once, at their definition.
+A skip because a variable is *set* (an opt-out knob such as `DEBUG_LOG`) is not reported; gates on
+legacy toggles, CI detection or `INTEGRATION_MODE` itself are reported by their own rules.
 
 ## Why is this bad?
 A skipped integration test is green and proves nothing. In repo/local mode the suite must run

@@ -350,3 +350,61 @@ def test_derived_reads_and_listings_are_dependencies(write, monkeypatch):
     assert messages(check(root, config)) == [("a.fake", 1, "1 files, 3 bytes")]
     (root / "data" / "two.txt").write_text("2\n")
     assert messages(check(root, config)) == [("a.fake", 1, "2 files, 5 bytes")]
+
+
+# -- the entry point's shortcut --------------------------------------------------------------
+
+ENTRY = """
+import atexit, sys
+marker = sys.argv.pop(1)
+atexit.register(lambda: open(marker, "w").write(str("click" in sys.modules)))
+from lint_integration.fast import main
+main()
+"""
+
+
+def entry_point(root: Path, *args: str):
+    import subprocess
+    import sys
+
+    marker = root.parent / f"{root.name}-marker"
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY, str(marker), *args],
+        cwd=root,
+        capture_output=True,
+        timeout=120,
+    )
+    return done.returncode, done.stdout, done.stderr, marker.read_text() == "True"
+
+
+def test_an_unchanged_check_is_replayed_without_loading_the_tool(write):
+    root = write(
+        {
+            "pyproject.toml": "[tool.lint-integration]\n",
+            "tests/test_orders.py": "import os\n\nURL = os.environ['ORDERS_DATABASE_URL']\n",
+            "tests/test_plain.py": "def test_total():\n    assert 1 + 1 == 2\n",
+        }
+    )
+    args = ("check", "tests", "--output-format", "concise")
+    age(root)
+    first = entry_point(root, *args)
+    assert first[0] == 1 and b"test_orders.py" in first[1] and first[3]  # a full run
+    age(root)
+    second = entry_point(root, *args)  # remembers its output
+    assert second[:3] == first[:3] and second[3]
+    third = entry_point(root, *args)
+    assert third[:3] == first[:3]
+    assert third[3] is False  # replayed: the command line was never even imported
+    (root / "tests" / "test_plain.py").write_text("import os\nX = os.getenv('PAYMENTS_KEY')\n")
+    fourth = entry_point(root, *args)
+    assert fourth[3] and b"PAYMENTS_KEY" in fourth[1]
+
+
+def test_commands_that_write_or_read_more_are_never_replayed():
+    from lint_integration.fast import _key
+
+    assert _key(["check", "tests", "--output-format", "json", "-q"]) is not None
+    for extra in ("--no-cache", "--since=main", "--output-file=x", "--baseline=b", "--config=c"):
+        assert _key(["check", "tests", extra]) is None
+    assert _key(["fix", "tests"]) is None
+    assert _key([]) is None

@@ -4,6 +4,8 @@ gates, and the quiet shapes next to them."""
 
 from __future__ import annotations
 
+import pytest
+
 from lint_integration.languages.python import analyze_source
 from tests.python_support import FIXTURES, lint, project_config
 
@@ -272,6 +274,23 @@ def test_conftest_hooks_and_collection_gates():
             'requires_env("METRICS_PUSH_URL") so repo mode mocks and cluster mode '
             "fails fast",
         ),
+        (
+            38,
+            46,
+            "LI002",
+            "safe",
+            'suite reads ORDERS_TEST_DSN directly; use require_env("ORDERS_TEST_DSN") '
+            "so repo mode gets the mock value and cluster mode fails fast",
+        ),
+        (
+            44,
+            5,
+            "LI001",
+            None,
+            "fixture `orders_dsn` skips tests when ORDERS_TEST_DSN is unset; use "
+            'requires_env("ORDERS_TEST_DSN") so repo mode mocks and cluster mode '
+            "fails fast",
+        ),
     ]
 
 
@@ -381,3 +400,32 @@ def test_other_roles_are_not_reported(tmp_path):
     assert run_lint(tmp_path, "app.py") == []
     (tmp_path / "test_app.py").write_text(source)
     assert [f.code for f in run_lint(tmp_path, "test_app.py")] == ["LI001"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "polarity", "fixable"),
+    [
+        ('not os.getenv("A_URL")', "missing", True),
+        ('os.getenv("A_URL") is None', "missing", True),
+        ('os.environ.get("A_URL", "") == ""', "missing", True),
+        ('"A_URL" not in os.environ', "missing", True),
+        ('"A_URL" not in os.environ.keys()', "missing", True),
+        ('not (os.getenv("A_URL") or "")', "missing", True),
+        ('not os.getenv("A_URL") or not os.getenv("B_URL")', "missing", True),
+        ('not os.getenv("A_URL") and not os.getenv("B_URL")', "missing", False),
+        ('not any(os.getenv(v) for v in ("A_URL", "B_URL"))', "missing", False),
+        ('not bool(int(os.getenv("A_FLAG", "0")))', "falsy", False),
+        ('os.getenv("A_FLAG", "").lower() not in ("1", "true")', "falsy", False),
+        ('os.getenv("A_FLAG") != "1"', "falsy", False),
+        ('os.getenv("A_ENV") != "staging"', "mixed", False),
+        ('os.getenv("A_URL") is not None', "present", False),
+    ],
+)
+def test_condition_shapes(condition, polarity, fixable):
+    source = (
+        f"import os\nimport pytest\n\n@pytest.mark.skipif({condition}, reason='x')\n"
+        "def test_a():\n    pass\n"
+    )
+    path = FIXTURES / "no-skip-on-env" / "test_snippet.py"
+    analysis = analyze_source(source, path, project_config(FIXTURES))
+    assert [(g.polarity, g.fixable) for g in analysis.gates] == [(polarity, fixable)]

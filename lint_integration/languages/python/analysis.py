@@ -10,6 +10,8 @@ variable (legacy toggle, CI heuristic or mode alias, INTEGRATION_MODE, dependenc
 from __future__ import annotations
 
 import re
+import weakref
+from collections import OrderedDict
 from pathlib import Path
 
 import libcst as cst
@@ -120,14 +122,16 @@ def parse(text: str) -> cst.Module:
 class Builder:
     """Builds one ``PythonAnalysis``; also the source of the module's summary."""
 
-    def __init__(self, text: str, path: Path, config, project, role: str) -> None:
+    def __init__(
+        self, text: str, path: Path, config, project, role: str, keep_tree: bool = False
+    ) -> None:
         self.text = text
         self.path = Path(path)
         self.config = config
         self.project = project
         self.role = role
-        module = parse(text)
-        self.tree = Tree(module)
+        self.tree = walked_tree(text, self.path, project, keep_tree)
+        module = self.tree.module
         self.ev = Evaluator(self.tree, config, str(self.path), project)
         self.analysis = PythonAnalysis(module=module, path=self.path, role=role, text=text)
         self._gate_only_memo: dict[int, bool] = {}
@@ -205,6 +209,8 @@ class Builder:
         when = gate.when  # type: ignore[attr-defined]
         if gate.dynamic or not gate.pure or not gate.env_vars:
             return False
+        if any(p.startswith("option ") for p in gate.predicates):
+            return False  # the value may come from a command-line option as well
         if gate.category == LEGACY:
             return gate.polarity in ("missing", "falsy") and self._simple_construct(gate)
         if gate.category != DEPENDENCY or gate.polarity != "missing" or not F.missing_any(when):
@@ -376,7 +382,7 @@ class Builder:
         extra = self._importer_counts(name, fixture=True)
         if extra:
             count += extra.tests
-        return count
+        return count or None  # requested by other fixtures only: no count to give
 
     def _importer_counts(self, name: str, fixture: bool = False):
         if self.project is None:
@@ -505,10 +511,13 @@ class Builder:
                 # the code under test did to the environment; a bare ``assert os.getenv("X")``
                 # is a precondition on a dependency.
                 return checked
-            if isinstance(up, cst.Comparison) or (
-                isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not)
-            ):
+            if isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not):
                 checked = True
+            elif isinstance(up, cst.Comparison):
+                # Compared with literals: checking the environment's state. Compared with other
+                # values (``assert span.host == os.environ.get("DB_HOST")``): a dependency read.
+                sides = [up.left, *(c.comparator for c in up.comparisons)]
+                checked = all(side is node or _is_literal(side) for side in sides)
             if isinstance(up, cst.Assign) and any(
                 isinstance(t.target, (cst.Tuple, cst.List))
                 and any(id(e.value) in tree.store_subscripts for e in t.target.elements)
@@ -972,6 +981,16 @@ def _contains(tree: Tree, outer, inner) -> bool:
     return outer is inner or any(up is outer for up in tree.ancestors(inner))
 
 
+def _is_literal(node) -> bool:
+    if string_value(node) is not None or isinstance(node, (cst.Integer, cst.Float)):
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "True", "False")
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return all(_is_literal(e.value) for e in node.elements)
+    return False
+
+
 def _has_walrus(node) -> bool:
     from lint_integration.languages.python.tree import children
 
@@ -1056,6 +1075,32 @@ def _mode_value(node, value: str, context: str, construct) -> ModeValue:
     if not valid and value.strip().lower() in VALID_MODES:
         suggestion = value.strip().lower()
     return ModeValue(node, value, context, construct, valid, suggestion)
+
+
+# Walked trees of the modules summarized in this run, so that a module imported by a suite and
+# then checked itself is parsed once. Bounded per project; keyed by path and exact text.
+_TREES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_TREES_PER_PROJECT = 64
+
+
+def walked_tree(text: str, path: Path, project, keep: bool = False) -> Tree:
+    """Parse and walk ``text``. A summary's tree is kept (``keep``) for the file's own check,
+    which takes it back out: each kept tree is reused at most once."""
+    if project is None:
+        return Tree(parse(text))
+    try:
+        cache = _TREES.setdefault(project, OrderedDict())
+    except TypeError:  # a project object that cannot be weakly referenced
+        return Tree(parse(text))
+    key = (str(path), text)
+    tree = cache.pop(key, None)
+    if tree is None:
+        tree = Tree(parse(text))
+        if keep:
+            cache[key] = tree
+            if len(cache) > _TREES_PER_PROJECT:
+                cache.popitem(last=False)
+    return tree
 
 
 def build_analysis(text: str, path, config, project=None, role: str = "suite") -> Builder:

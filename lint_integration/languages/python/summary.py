@@ -66,7 +66,7 @@ def summarize(path, raw: bytes, project) -> ModuleSummary | None:
     if config is None:
         return None
     try:
-        builder = Builder(text, Path(path), config, project, "suite")
+        builder = Builder(text, Path(path), config, project, "suite", keep_tree=True)
         return builder_summary(builder)
     except (ParseFailure, RecursionError):
         return None

@@ -236,6 +236,7 @@ class Evaluator:
         self._funcs: dict[cst.FunctionDef, FuncInfo] = {}
         self._funcs_busy: set[cst.FunctionDef] = set()
         self.subst: dict[Binding, Val] = {}
+        self._options: dict[str, cst.CSTNode] | None = None  # pytest option -> its default
         # Comparisons of a mode-derived value with string literals: node -> (val, literals).
         self.mode_comparisons: dict[cst.Comparison, tuple[Val, list[cst.CSTNode]]] = {}
         self.string_scope = Scope(FUNCTION, tree.module, tree.module_scope, "<condition>")
@@ -704,6 +705,9 @@ class Evaluator:
         )
         if read is not None:
             return self._read_val(read, scope)
+        option = self._pytest_option(node, scope, follow)
+        if option is not None:
+            return option
         func = self._sub(node.func, scope, follow)
         args = [a for a in node.args if a.star == ""]
         kind = func.kind
@@ -723,6 +727,42 @@ class Evaluator:
             # Applying a skip decorator (``skipUnless(cond, why)(test)``) yields the same skip.
             return Val(MARK, mark=func.mark, node=func.node)
         return self._derived([self._sub(a.value, scope, follow) for a in args])
+
+    def _pytest_option(self, node: cst.Call, scope: Scope, follow: bool) -> Val | None:
+        """``config.getoption("--dsn")`` whose ``parser.addoption("--dsn", default=...)`` in this
+        module defaults to an env read: the option carries the env value."""
+        func = node.func
+        if not (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in ("getoption", "getvalue")
+            and node.args
+        ):
+            return None
+        name = string_value(node.args[0].value)
+        if name is None:
+            return None
+        if self._options is None:
+            self._options = {}
+            for call in self.tree.calls:
+                f = call.func
+                if not (isinstance(f, cst.Attribute) and f.attr.value == "addoption"):
+                    continue
+                default = _keyword([a for a in call.args if a.star == ""], "default")
+                if default is None:
+                    continue
+                for arg in call.args:
+                    flag = string_value(arg.value) if arg.keyword is None else None
+                    if flag:
+                        self._options[flag] = default
+                        self._options[flag.lstrip("-").replace("-", "_")] = default
+        default = self._options.get(name)
+        if default is None:
+            return None
+        val = self._sub(default, self.scope(default, scope), follow)
+        if val.kind != ENV:
+            return None
+        # Marked as coming through an option: a command-line flag can also set it.
+        return merge_env([val, env_val(via=(f"option {name}",))], val.truth, val.boolean)
 
     def _derived(self, vals: list[Val]) -> Val:
         if any(v.kind == ENV for v in vals):
