@@ -54,8 +54,10 @@ def run_guarded(fn: Callable[..., int]) -> Callable[..., None]:
             if verbose:
                 traceback.print_exc()
             where = "" if verbose else " (run with --verbose for the traceback)"
+            # A FileCrash (engine) already reads "Error: message (while checking path)".
+            what = str(exc) if type(exc).__name__ == "FileCrash" else f"{type(exc).__name__}: {exc}"
             click.echo(
-                f"lint-integration: internal error: {type(exc).__name__}: {exc}{where}; "
+                f"lint-integration: internal error: {what}{where}; "
                 f"please report it at {ISSUES_URL}",
                 err=True,
             )

@@ -163,6 +163,12 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     root_prefix = root_str.rstrip(os.sep) + os.sep
     real_dirs: dict[str, str] = {}
 
+    cwd = os.getcwd()
+
+    def absolute(path) -> str:
+        """``os.path.abspath`` without a ``getcwd`` call per path."""
+        return os.path.normpath(os.path.join(cwd, path))
+
     def rel_abs(absolute: str) -> str:
         """``rel`` of a normalized absolute path string (string operations only)."""
         if absolute.startswith(root_prefix):
@@ -174,19 +180,19 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         return out.replace(os.sep, "/") if os.sep != "/" else out
 
     def rel(path: Path) -> str:
-        return rel_abs(os.path.abspath(path))
+        return rel_abs(absolute(path))
 
     def excluded(path: Path, is_dir: bool) -> bool:
-        absolute = os.path.abspath(path)
-        r = rel_abs(absolute)
+        full = absolute(path)
+        r = rel_abs(full)
         probe = r + "/" if is_dir else r
-        return exclude(probe) or ignores.ignored_abs(absolute, is_dir)
+        return exclude(probe) or ignores.ignored_abs(full, is_dir)
 
     def real_path(path: Path, is_link: bool) -> str:
         """The resolved path; for a plain file, its directory's resolved path plus its name."""
         if is_link:
             return str(path.resolve(strict=True))
-        directory, name = os.path.split(os.path.abspath(path))
+        directory, name = os.path.split(absolute(path))
         real_dir = real_dirs.get(directory)
         if real_dir is None:
             real_dir = real_dirs[directory] = os.path.realpath(directory)

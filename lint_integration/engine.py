@@ -21,16 +21,32 @@ from lint_integration.findings import Finding, Fix
 from lint_integration.languages import ParseFailure, frontend
 from lint_integration.registry import PARSE_ERROR, Rule
 from lint_integration.suppressions import Suppressions
-from lint_integration.textio import SourceError, SourceText, decode
+from lint_integration.textio import (
+    NotRead,
+    SourceError,
+    SourceText,
+    decode,
+    read_file,
+    split_lines,
+)
 
 
 def display_path(path: Path, cwd: str | None = None) -> str:
     """A path as users see it: relative to the current directory when below it."""
-    absolute = os.path.abspath(path)
     cwd = cwd or os.getcwd()
-    if absolute == cwd or absolute.startswith(cwd.rstrip(os.sep) + os.sep):
-        return os.path.relpath(absolute, cwd)
+    absolute = absolute_path(path, cwd)
+    if absolute == cwd:
+        return "."
+    prefix = cwd.rstrip(os.sep) + os.sep
+    if absolute.startswith(prefix):
+        return absolute[len(prefix) :]
     return absolute
+
+
+def absolute_path(path: Path | str, cwd: str) -> str:
+    """``os.path.abspath`` against a known working directory (no ``getcwd`` per call)."""
+    path = os.fspath(path)
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
 @dataclass
@@ -54,7 +70,7 @@ class FileContext:
     @functools.cached_property
     def lines(self) -> list[str]:
         """The file's lines, split once (findings quote their construct from them)."""
-        return self.text.splitlines()
+        return split_lines(self.text)
 
     @property
     def language(self) -> str:
@@ -259,10 +275,9 @@ class ProjectIndex:
 
         raw = size = None
         try:
-            size = os.path.getsize(abspath)
-            if size <= self.config.max_file_size:
-                with open(abspath, "rb") as fh:
-                    raw = fh.read()
+            raw = read_file(abspath, self.config.max_file_size)
+        except NotRead as exc:
+            size = exc.size
         except OSError:
             raw = None
         signature = raw_signature(raw, size, self.config.max_file_size)
@@ -306,6 +321,37 @@ def _glob_spec(glob: str):
     return pathspec.GitIgnoreSpec.from_lines([glob])
 
 
+class FileCrash(Exception):
+    """A bug met while checking one file: says which file; ``details`` is the traceback.
+
+    Bad input never raises (it becomes a parse-error finding or a notice); this is for bugs
+    in a frontend or a rule, so that the report of one names the file that triggers it.
+    """
+
+    def __init__(self, path: str, error: str, details: str = "") -> None:
+        super().__init__(path, error, details)
+        self.path = path
+        self.error = error
+        self.details = details
+
+    def __str__(self) -> str:
+        return f"{self.error} (while checking {self.path})"
+
+
+@contextlib.contextmanager
+def crash_names_file(display: str) -> Iterator[None]:
+    """Let bad-input exceptions through; turn any other into a FileCrash naming the file."""
+    try:
+        yield
+    except (ParseFailure, RecursionError, FileCrash):
+        raise
+    except Exception as exc:
+        import traceback
+
+        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise FileCrash(display, error, traceback.format_exc()) from exc
+
+
 def check_file(
     file: SourceFile, config: Config, selection: RuleSelection, project: ProjectIndex
 ) -> FileResult:
@@ -337,26 +383,32 @@ def stage_file(
     if not rules:
         return FileResult(display)
     try:
-        size = os.path.getsize(file.path)
-        if size > config.max_file_size:
-            result = FileResult(display)
+        raw = read_file(file.path, config.max_file_size)
+    except NotRead as exc:
+        result = FileResult(display)
+        if exc.size is not None:
             result.notices.append(
-                f"{display}: skipped, {size:,} bytes is over max-file-size "
+                f"{display}: skipped, {exc.size:,} bytes is over max-file-size "
                 f"({config.max_file_size:,})"
             )
-            return result
-        with open(file.path, "rb") as fh:
-            raw = fh.read()
+        else:
+            result.notices.append(f"{display}: skipped, {exc.reason}")
+        return result
+    except FileNotFoundError:
+        result = FileResult(display)
+        result.notices.append(f"{display}: skipped, it vanished before it could be read")
+        return result
     except OSError as exc:
         result = FileResult(display)
         _parse_error(result, rules, display, f"cannot read file: {_reason(exc)}", 1, 1)
         return result
     module = _frontend(file.language)
-    if module is None or not module.might_match(raw, file.role, config):
-        return FileResult(display)
-    prescreen = getattr(module, "prescreen", None)
-    if prescreen is not None and not prescreen(raw, file, config, project):
-        return FileResult(display)
+    with crash_names_file(display):
+        if module is None or not module.might_match(raw, file.role, config):
+            return FileResult(display)
+        prescreen = getattr(module, "prescreen", None)
+        if prescreen is not None and not prescreen(raw, file, config, project):
+            return FileResult(display)
     return raw
 
 
@@ -381,20 +433,21 @@ def check_source(
         _parse_error(result, rules, display, exc.message, exc.line, exc.column)
         return result
     ctx = FileContext(file, source, config, project, display)
+    findings: list[Finding] = []
     try:
-        analysis = module.analyze(ctx)
+        with crash_names_file(display):
+            analysis = module.analyze(ctx)
+            for rule in rules.values():
+                check = rule.checks.get(file.language)
+                if check is not None:
+                    findings.extend(check(analysis, ctx))
     except ParseFailure as exc:
         _parse_error(result, rules, display, exc.message, exc.line, exc.column)
         return result
-    except RecursionError:
+    except RecursionError:  # the parse or a rule's walk of a very deep tree
         _parse_error(result, rules, display, "nesting too deep to parse", 1, 1)
         return result
     result.parsed = True
-    findings: list[Finding] = []
-    for rule in rules.values():
-        check = rule.checks.get(file.language)
-        if check is not None:
-            findings.extend(check(analysis, ctx))
     findings = one_per_construct(findings)
     suppressions = Suppressions.scan(source.text)
     for finding in findings:
@@ -513,9 +566,10 @@ def run(
     return result
 
 
-def cache_key(file: SourceFile, display: str) -> tuple[str, ...]:
+def cache_key(file: SourceFile, display: str, cwd: str | None = None) -> tuple[str, ...]:
     """What identifies a file's result besides its content (display path: paths in findings)."""
-    return (file.language, file.role, file.relpath, display, os.path.abspath(file.path))
+    absolute = absolute_path(file.path, cwd or os.getcwd())
+    return (file.language, file.role, file.relpath, display, absolute)
 
 
 def check_tracked(

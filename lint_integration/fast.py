@@ -222,6 +222,9 @@ def _remember(key: str, status: int, stdout: bytes, stderr: bytes) -> None:
     dirs, paths = manifest.recorded
     configs, gits = _config_candidates(manifest)
     extra = [(p, _stamp(p)) for p in sorted(configs | _tool_files())]
+    limit = manifest.started_ns - manifest_module.RACY_NS
+    if any(stamp is not None and stamp[0] >= limit for _path, stamp in extra):
+        return  # a config or tool file changed a moment ago: not trusted yet
     entry = {
         "key": key,
         "status": status,

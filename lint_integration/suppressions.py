@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from lint_integration.findings import Finding
+from lint_integration.textio import split_lines
 
 _IGNORE = re.compile(r"lint-integration:\s*ignore(?!-file)(?:\[([^\]]*)\])?", re.IGNORECASE)
 _IGNORE_FILE = re.compile(r"lint-integration:\s*ignore-file(?:\[([^\]]*)\])?", re.IGNORECASE)
@@ -37,7 +38,7 @@ class Suppressions:
         file_level = []
         if "lint-integration" in text:
             file_level = [_names(m.group(1)) for m in _IGNORE_FILE.finditer(text)]
-        return cls(text.splitlines(), file_level)
+        return cls(split_lines(text), file_level)
 
     def covers(self, finding: Finding) -> bool:
         for names in self.file_level:

@@ -79,10 +79,62 @@ def decode(raw: bytes, python: bool = False) -> SourceText:
     return SourceText(text, encoding, bom, _newline(text), raw)
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as parsers count them: split at CRLF, CR and LF only.
+
+    ``str.splitlines`` also splits at form feeds, vertical tabs, U+2028 and friends, which no
+    parser here counts as line breaks; line numbers taken from it drift after one.
+    """
+    lines = _LINE_BREAK.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _newline(text: str) -> str:
     crlf = text.count("\r\n")
     lf = text.count("\n") - crlf
     return "\r\n" if crlf > lf else "\n"
+
+
+class NotRead(Exception):
+    """A path that is deliberately not read: not a regular file, or over the size limit."""
+
+    def __init__(self, reason: str, size: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.size = size
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_file(path: str | os.PathLike, max_size: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``.
+
+    Never blocks: a FIFO, device or directory raises NotRead (opening without blocking, then
+    checking what was opened, leaves no window for a swap in between), as does a file over
+    ``max_size`` bytes. OSError propagates (FileNotFoundError: the file is gone).
+    """
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRead("not a regular file")
+        if max_size is not None and st.st_size > max_size:
+            raise NotRead("over max-file-size", st.st_size)
+        chunks = []
+        while True:
+            chunk = os.read(fd, max(st.st_size + 1, 65536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read_source(path: Path, python: bool = False) -> SourceText:

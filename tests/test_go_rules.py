@@ -120,8 +120,8 @@ def test_probes_and_their_fixes():
         "Replace with `integrationmode.RequireEnv(t, ordersTopicVar)`",
         None,
         None,
-        "Replace with `integrationmode.RequireEnv(t, `ORDERS_RAW`)`",
-        'Replace with `integrationmode.RequireEnv(t, "ORDERS_NESTED")`',
+        "Replace with `integrationmode.RequireEnv(t, `ORDERS_DSN`)`",
+        'Replace with `integrationmode.RequireEnv(t, "ORDERS_DB_URL")`',
     ]
     # HOME, os.Setenv, t.Setenv, a dynamic name and os.Environ() are quiet (lines 26-31).
     assert all(f.line < 26 for f in findings)

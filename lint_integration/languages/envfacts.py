@@ -34,6 +34,8 @@ class EnvRead:
     # The value decides live-vs-mocked behaviour or a skip (for CI-detection variables).
     decides: bool = False
     fix: Fix | None = None
+    # Environment hygiene: the value is only saved to restore the same variable later.
+    hygiene: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class EnvAnalysis:
 
     language: str  # "typescript" or "go"
     is_helper: bool = False
+    # False for code kept among the suites that is not test code (a program, a sample app the
+    # tests drive): its reads configure that code, they do not probe a suite's dependencies.
+    test_code: bool = True
     reads: list[EnvRead] = field(default_factory=list)
     gates: list[SkipGate] = field(default_factory=list)
     mode_values: list[ModeValue] = field(default_factory=list)
@@ -117,22 +122,28 @@ def skip_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
 
 
 def _is_probe(read: EnvRead, config) -> bool:
+    """A read of a dependency's variable: its name says where or with which credentials to reach
+    something (the same test as for Python); knobs such as ``UPDATE_GOLDEN`` are left alone."""
+    from lint_integration.languages.python.facts import looks_like_dependency
+
     name = read.name
     return not (
         name is None
         or read.write
         or read.gated
+        or read.hygiene
         or name == MODE_VAR
         or config.is_allowed_env(name)
         or config.is_legacy_toggle(name)
         or config.is_mode_alias(name)
         or config.is_heuristic_var(name)
+        or not looks_like_dependency(name)
     )
 
 
 def probe_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
     """Direct reads of dependency variables in suites (runners and the helper may read them)."""
-    if ctx.role != "suite":
+    if ctx.role != "suite" or not analysis.test_code:
         return []
     return [
         ctx.finding(
@@ -321,3 +332,51 @@ def parse_failure(root, data: bytes, text: str) -> ParseFailure:
     near = data[node.start_byte : node.end_byte].decode("utf-8", "replace").split("\n")[0]
     near = " ".join(near.split())[:40]
     return ParseFailure(f"syntax error near `{near}`" if near else "syntax error", line, col)
+
+
+# Node types whose text is data, not syntax: a gap pattern found inside one is left alone.
+_TEXT_NODES = frozenset(
+    {
+        "comment",
+        "string",
+        "string_fragment",
+        "interpreted_string_literal",
+        "interpreted_string_literal_content",
+        "raw_string_literal",
+        "raw_string_literal_content",
+        "rune_literal",
+        "regex",
+        "regex_pattern",
+    }
+)
+
+
+def reparse_gaps(parser, data: bytes, tree, gaps):
+    """Re-parse a file the grammar rejects because of newer syntax it does not know yet.
+
+    ``gaps`` lists ``(compiled bytes regex, replacement(match) -> bytes)`` pairs; every
+    replacement keeps the match's length, so byte offsets (and every position reported) are
+    those of the original text. Matches inside comments and string literals are left alone.
+    The rewritten text is only parsed: analyzers read node text from the original bytes.
+    Returns the repaired tree when it is clean, else ``tree`` (whose first error is reported).
+    """
+    if not tree.root_node.has_error:
+        return tree
+    root = tree.root_node
+    buf = bytearray(data)
+    changed = False
+    for pattern, replace in gaps:
+        for match in pattern.finditer(data):
+            start, end = match.span()
+            node = root.descendant_for_byte_range(start, start)
+            if node is not None and node.type in _TEXT_NODES:
+                continue
+            new = replace(match)
+            if len(new) != end - start:
+                continue
+            buf[start:end] = new
+            changed = True
+    if not changed:
+        return tree
+    retry = parser.parse(bytes(buf))
+    return tree if retry.root_node.has_error else retry

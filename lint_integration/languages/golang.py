@@ -36,6 +36,7 @@ from lint_integration.languages.envfacts import (
     SkipGate,
     literal_fragments,
     parse_failure,
+    reparse_gaps,
 )
 
 _PARSER: list = []
@@ -843,6 +844,25 @@ class _Analyzer:
                 return True
         return False
 
+    def is_test_body(self, fn) -> bool:
+        """``func TestX(t *testing.T)`` (Benchmark, Fuzz too) or a subtest's ``t.Run`` closure."""
+        if fn is None or not self.is_test_function(fn):
+            return False
+        if fn.type == "function_declaration":
+            name = fn.child_by_field_name("name")
+            return name is not None and re.match(r"(Test|Benchmark|Fuzz)", self.t(name)) is not None
+        if (
+            fn.type == "func_literal"
+            and fn.parent is not None
+            and fn.parent.type == "argument_list"
+        ):
+            call = fn.parent.parent
+            callee = call.child_by_field_name("function") if call is not None else None
+            if callee is not None and callee.type == "selector_expression":
+                fld = callee.child_by_field_name("field")
+                return fld is not None and self.t(fld) == "Run"
+        return False
+
 
 def _returned(fn, guards: bool = True):
     """The expressions a function returns, and the ``if`` conditions guarding those returns."""
@@ -1103,7 +1123,10 @@ class _Facts:
             if stmt.type == "return_statement" and stmt is stmts[-1] and not stmt.named_children:
                 if test_main:
                     return "TestMain returns before running the tests", "exit-return", False
-                if an.is_test_function(fn):
+                # Only a test (or subtest) body that returns before its work skips a test: a
+                # helper's return hands control back to the test, and a branch that does work
+                # first (a teardown left out on request) is not a skip.
+                if clean and an.is_test_body(fn):
                     return "test returns early", "return", clean
             clean = False
         return None
@@ -1480,8 +1503,14 @@ def _statement_lines(node, data: bytes) -> tuple[int, int]:
 # -- the frontend interface -------------------------------------------------------------------
 
 
+# Syntax newer than the grammar: Go 1.26 ``new(expr)`` (the grammar wants a type). The call
+# is parsed as an ordinary call of a same-length name.
+_GRAMMAR_GAPS = ((re.compile(rb"\bnew(?=\s*\()"), lambda m: b"neW"),)
+
+
 def _parse(data: bytes, text: str):
-    tree = _parser().parse(data)
+    parser = _parser()
+    tree = reparse_gaps(parser, data, parser.parse(data), _GRAMMAR_GAPS)
     if tree.root_node.has_error:
         raise parse_failure(tree.root_node, data, text)
     return tree

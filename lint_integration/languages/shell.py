@@ -1303,6 +1303,8 @@ class ShellAnalysis:
     def runner_problem(self, role: str) -> Site | None:
         if role not in ("runner", "suite") or not self.is_runner():
             return None
+        if not self.commands:  # an empty or comment-only script runs nothing
+            return None
         if role == "suite" and not any(runs_tests(argv) for argv in self.argvs()):
             return None
         if self.delegates():

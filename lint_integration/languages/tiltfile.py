@@ -550,6 +550,9 @@ def analyze(ctx) -> TiltAnalysis:
     cst = _cst()
     from libcst.metadata import MetadataWrapper, PositionProvider
 
+    from lint_integration.languages.nesting import check_depth
+
+    check_depth(ctx.text)  # LibCST's native parser overflows the C stack on very deep nesting
     try:
         module = cst.parse_module(ctx.text)
     except cst.ParserSyntaxError as exc:

@@ -35,6 +35,7 @@ from lint_integration.languages.envfacts import (
     SkipGate,
     literal_fragments,
     parse_failure,
+    reparse_gaps,
 )
 
 _PARSERS: dict[str, Any] = {}
@@ -180,15 +181,42 @@ def _parser(kind: str):
     return parser
 
 
+def _blank(group: int):
+    """A gap replacement: spaces over one group of the match, the rest kept."""
+
+    def replace(match: re.Match) -> bytes:
+        start, end = match.span(group)
+        text = match.group(0)
+        offset = match.start()
+        return text[: start - offset] + b" " * (end - start) + text[end - offset :]
+
+    return replace
+
+
+# Syntax newer than the grammar, each made parseable by a same-length rewrite: type-only star
+# re-exports (``export type * from``), ``import defer``, variance annotations on type
+# parameters (``<in out T>``) and escapes in template literal types (``\```).
+_GRAMMAR_GAPS = (
+    (re.compile(rb"\bexport\s+(type)\s+\*"), _blank(1)),
+    (re.compile(rb"\bimport\s+(defer)\s+\*"), _blank(1)),
+    (
+        re.compile(rb"[<,]\s*(in\s+out|in|out)\s+[A-Za-z_$][\w$]*\s*(?=[,>=]|extends\b)"),
+        _blank(1),
+    ),
+    (re.compile(rb"\\[\x20-\x7e]"), lambda m: b"__"),
+)
+
+
 def parse(data: bytes, path: str):
     """Parse with the grammar the file's suffix calls for (TSX retried for JSX in ``.js``)."""
     suffix = os.path.splitext(path)[1].lower()
-    tree = _parser("tsx" if suffix in TSX_SUFFIXES else "typescript").parse(data)
+    parser = _parser("tsx" if suffix in TSX_SUFFIXES else "typescript")
+    tree = parser.parse(data)
     if tree.root_node.has_error and suffix in JS_SUFFIXES:
         retry = _parser("tsx").parse(data)
         if not retry.root_node.has_error:
             return retry
-    return tree
+    return reparse_gaps(parser, data, tree, _GRAMMAR_GAPS)
 
 
 def _raise_parse_error(tree, data: bytes, text: str) -> None:

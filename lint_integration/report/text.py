@@ -75,7 +75,7 @@ def _excerpt(f: Finding, cache: dict[str, list[str]]) -> list[str]:
     if f.path not in cache:
         try:
             with open(f.path, encoding="utf-8", errors="replace") as fh:
-                cache[f.path] = fh.read().splitlines()
+                cache[f.path] = fh.read().split("\n")  # newlines are universal here
         except OSError:
             cache[f.path] = []
     lines = cache[f.path]

@@ -101,6 +101,9 @@ def words(name: str) -> set[str]:
 def parse(text: str) -> cst.Module:
     """Parse with LibCST; on a syntax error report Python's own message and position when it
     agrees the code is invalid (LibCST's recovery points are often a line late)."""
+    from lint_integration.languages.nesting import check_depth
+
+    check_depth(text)  # LibCST's native parser overflows the C stack on very deep nesting
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -387,6 +390,9 @@ class Builder:
     def _importer_counts(self, name: str, fixture: bool = False):
         if self.project is None:
             return None
+        stem = self.path.name
+        if not fixture and (stem.startswith("test_") or stem.endswith("_test.py")):
+            return None  # test modules are collected, not imported: no importers to scan
         from lint_integration.languages.python.usage import importer_uses
 
         uses = importer_uses(self.project, str(self.path), self.config, fixtures=fixture)
@@ -457,16 +463,17 @@ class Builder:
 
     def _compute_gate_only(self, b: Binding) -> bool:
         loads = self.tree.loads_of(b)
+        conditions = self.finder.condition_nodes
+        # Local uses first: one that is not a gate settles it without scanning importers.
+        if not all(self._load_feeds_gate(load, conditions) for load in loads):
+            return False
         string_uses = self._string_uses(b.name) if b.scope is self.tree.module_scope else 0
         importer = None
         if b.scope is self.tree.module_scope:
             importer = self._importer_counts(b.name)
             if importer is not None and importer.other_uses:
                 return False
-        if not loads and not string_uses and not (importer and importer.gate_uses):
-            return False
-        conditions = self.finder.condition_nodes
-        return all(self._load_feeds_gate(load, conditions) for load in loads)
+        return bool(loads or string_uses or (importer and importer.gate_uses))
 
     def _load_feeds_gate(self, load, conditions) -> bool:
         tree = self.tree

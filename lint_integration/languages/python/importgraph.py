@@ -103,6 +103,9 @@ class ImportGraph:
         self._direct: dict[tuple[str, str], str | None] = {}
         self._listings: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._roots: dict[tuple[str, str], str | None] = {}
+        # Negative answers that come from a walk to the top of the file system (not cut short
+        # by the depth limit), so directories below may reuse them.
+        self._complete: set[tuple[str, str]] = set()
         self._relevant: dict[str, bool] = {}
         self.consulted: set[str] = set()
 
@@ -245,7 +248,15 @@ class ImportGraph:
         if _CASE_SENSITIVE:
             walked = []
             current = directory
+            reached_top = False
             for _ in range(_MAX_UP):
+                here = (current, first)
+                if here in self._roots and (
+                    self._roots[here] is not None or here in self._complete
+                ):
+                    found = self._roots[here]
+                    reached_top = found is None
+                    break
                 files, dirs = self._entries(current)
                 if first + ".py" in files or first in dirs:
                     found = current
@@ -253,11 +264,18 @@ class ImportGraph:
                 walked.append(current)
                 up = os.path.dirname(current)
                 if up == current:
+                    reached_top = True
                     break
                 current = up
-            if found is not None:  # every directory walked through finds the same one
+            # Every directory walked through finds the same one; when the walk reached the top
+            # of the file system without finding it, none of them can find it either.
+            if found is not None or reached_top:
                 for below in walked:
                     self._roots[(below, first)] = found
+                    if found is None:
+                        self._complete.add((below, first))
+            if found is not None and _levels(directory, found) >= _MAX_UP:
+                found = None  # beyond the resolver's reach from here
         else:  # let the resolver decide; memoize per importing directory instead
             found = directory
         self._roots[key] = found
@@ -285,6 +303,12 @@ class ImportGraph:
         for path in seen:  # a complete search: nothing reachable from any of these has a token
             self._relevant[path] = False
         return False
+
+
+def _levels(directory: str, ancestor: str) -> int:
+    """How many ``dirname`` steps lead from ``directory`` up to ``ancestor``."""
+    rest = directory[len(ancestor) :].strip(os.sep)
+    return rest.count(os.sep) + 1 if rest else 0
 
 
 def own_token_test(config):

@@ -162,7 +162,7 @@ def _scan_module(module, candidate, path, result, is_conftest, imports_it) -> No
     names: dict[str, str] = {}  # local alias -> exported name
     modules: set[str] = set()  # local aliases of the module itself
     if imports_it:
-        for node in ast.walk(module):
+        for node in _import_statements(module):
             if isinstance(node, ast.ImportFrom):
                 spec = "." * node.level + (node.module or "")
                 for alias in node.names:
@@ -192,6 +192,22 @@ def _scan_module(module, candidate, path, result, is_conftest, imports_it) -> No
         _count_fixtures(module, result)
 
 
+def _import_statements(module: ast.Module):
+    """Imports at module level and one block down (``try`` / ``if TYPE_CHECKING`` / defs)."""
+    blocks = [module.body]
+    for stmt in module.body:
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                blocks.append(inner)
+    for block in blocks:
+        for stmt in block:
+            if isinstance(stmt, ast.ExceptHandler):
+                yield from (s for s in stmt.body if isinstance(s, (ast.Import, ast.ImportFrom)))
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                yield stmt
+
+
 def _use_name(node, names, modules) -> str | None:
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
         return names.get(node.id)
@@ -205,107 +221,94 @@ def _use_name(node, names, modules) -> str | None:
 
 
 def _count(module: ast.Module, names, modules, result: ImporterUses) -> None:
-    parents: dict[ast.AST, ast.AST] = {}
-    for parent in ast.walk(module):
-        for child in ast.iter_child_nodes(parent):
-            parents[child] = parent
-    gate_conditions = _gate_conditions(module, parents)
-    for node in ast.walk(module):
-        name = _use_name(node, names, modules)
-        if name is None:
-            continue
+    """One descent with context (what a use decorates, whether it sits in a skip condition)."""
+    module_tests = None
+
+    def tests_in_module() -> int:
+        nonlocal module_tests
+        if module_tests is None:
+            module_tests = _module_tests(module)
+        return module_tests
+
+    def record(name: str, node, call, tests: int, gate: bool, negated: bool) -> None:
         use = result.names.setdefault(name, NameUse())
-        call = parents.get(node)
-        if isinstance(call, ast.Call) and call.func is node and call.args:
+        if call is not None and call.args:
             first = call.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 use.args.append(first.value)
-        in_gate = _inside(node, gate_conditions, parents)
-        tests = _tests_covered(node, parents, module)
-        if in_gate is not None:
+        if gate:
             use.gate_uses += 1
-            holder = call if isinstance(call, ast.Call) and call.func is node else node
-            up = parents.get(holder)
-            if isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not):
-                use.negated_gate_uses += 1
-            use.gate_tests += tests
-            use.tests += tests
+            use.gate_tests += tests or 1
+            use.tests += tests or 1
+            use.negated_gate_uses += negated
         elif tests:
             use.tests += tests
         else:
             use.other_uses += 1
 
-
-def _gate_conditions(module: ast.Module, parents) -> set[ast.AST]:
-    out: set[ast.AST] = set()
-    for node in ast.walk(module):
+    # stack items: (node, tests covered by a use here, in a skip condition, directly negated)
+    stack: list[tuple[ast.AST, int, bool, bool]] = [(module, 0, False, False)]
+    while stack:
+        node, tests, gate, negated = stack.pop()
+        name = _use_name(node, names, modules)
+        if name is not None:
+            record(name, node, None, tests, gate, negated)
+            continue
         if isinstance(node, ast.Call):
-            func = node.func
-            attr = (
-                func.attr
-                if isinstance(func, ast.Attribute)
-                else (func.id if isinstance(func, ast.Name) else None)
-            )
+            name = _use_name(node.func, names, modules)
+            if name is not None:
+                record(name, node.func, node, tests, gate, negated)
+                stack.extend((a, tests, gate, False) for a in node.args)
+                stack.extend((k.value, tests, gate, False) for k in node.keywords)
+                continue
+            attr = _call_name(node.func)
             if attr in _MARK_CALLS:
-                out.update(node.args[:1] if attr != "skipif" else node.args)
+                conditions = node.args if attr == "skipif" else node.args[:1]
+                stack.extend((a, tests, True, False) for a in conditions)
+                rest = node.args[len(conditions) :]
+                stack.extend((a, tests, gate, False) for a in rest)
+                stack.extend((k.value, tests, gate, False) for k in node.keywords)
+                stack.append((node.func, tests, gate, False))
+                continue
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            covered = max(1, _class_tests(node)) if isinstance(node, ast.ClassDef) else 1
+            stack.extend((d, covered, gate, False) for d in node.decorator_list)
+            inner = 1 if not isinstance(node, ast.ClassDef) and node.name.startswith("test") else 0
+            stack.extend((b, inner, False, False) for b in node.body)
+            continue
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets
+        ):
+            stack.append((node.value, tests or tests_in_module(), gate, False))
+            continue
         elif isinstance(node, ast.If) and _has_skip(node):
-            out.add(node.test)
-    return out
+            stack.append((node.test, tests, True, False))
+            stack.extend((b, tests, gate, False) for b in (*node.body, *node.orelse))
+            continue
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            stack.append((node.operand, tests, gate, gate))
+            continue
+        stack.extend((child, tests, gate, False) for child in ast.iter_child_nodes(node))
+
+
+def _call_name(func) -> str | None:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
 
 
 def _has_skip(node: ast.If) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
-            func = sub.func
-            attr = (
-                func.attr
-                if isinstance(func, ast.Attribute)
-                else (func.id if isinstance(func, ast.Name) else None)
-            )
-            if attr in _SKIP_CALLS:
+            if _call_name(sub.func) in _SKIP_CALLS:
                 return True
         elif isinstance(sub, ast.Raise) and sub.exc is not None:
             exc = sub.exc.func if isinstance(sub.exc, ast.Call) else sub.exc
-            if isinstance(exc, (ast.Name, ast.Attribute)) and (
-                getattr(exc, "id", None) == "SkipTest" or getattr(exc, "attr", None) == "SkipTest"
-            ):
+            if _call_name(exc) == "SkipTest":
                 return True
     return False
-
-
-def _inside(node, containers: set, parents) -> ast.AST | None:
-    current = node
-    while current is not None:
-        if current in containers:
-            return current
-        current = parents.get(current)
-    return None
-
-
-def _tests_covered(node, parents, module) -> int:
-    """Tests a use applies to: a decorated test (1) or class (its tests), a ``pytestmark``."""
-    current = node
-    while True:
-        parent = parents.get(current)
-        if parent is None:
-            return 0
-        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if current in parent.decorator_list:
-                if isinstance(parent, ast.ClassDef):
-                    return max(1, _class_tests(parent))
-                return 1
-            if isinstance(parent, ast.ClassDef):
-                return 0
-            # A call inside a test body (a skip helper) covers that test.
-            return 1 if parent.name.startswith("test") else 0
-        if isinstance(parent, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "pytestmark" for t in parent.targets
-        ):
-            owner = parents.get(parent)
-            if isinstance(owner, ast.ClassDef):
-                return max(1, _class_tests(owner))
-            return max(1, _module_tests(module))
-        current = parent
 
 
 def _class_tests(cls: ast.ClassDef) -> int:

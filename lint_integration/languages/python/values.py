@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from lint_integration.languages.nesting import check_depth
 from lint_integration.languages.python import formula as F
 from lint_integration.languages.python import resolver as R
 from lint_integration.languages.python.facts import EnvRead, var_category
@@ -259,6 +260,7 @@ class Evaluator:
         text = string_value(node)
         if text is not None:
             try:
+                check_depth(text)  # LibCST's native parser overflows on very deep nesting
                 expr = cst.parse_expression(text.strip())
             except Exception:  # an unparsable condition is just unknown
                 return UNKNOWN_VAL
