@@ -7,9 +7,10 @@
 
 The corpus is Django 5.2's source distribution from the package index (``pip download``), kept
 in ``benchmarks/.corpus/``. Each tree is its own git repository with an empty lint-integration
-and Ruff config, so nothing from this repository's settings applies. Every command runs
-``--runs`` times; the table shows medians, the ratios the targets are stated in, and peak
-memory (resident set of the whole process tree, sampled, and of the largest single process).
+and Ruff config, so nothing from this repository's settings applies. Commands run in rounds
+(each command once per round, ``--runs`` rounds) so that a busy machine slows them alike; the
+table shows medians, the ratios the targets are stated in, and peak memory (resident set of
+the whole process tree, sampled, and of the largest single process).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / ".corpus"
@@ -37,6 +39,18 @@ ENV_TOKENS = (b"environ", b"getenv")
 FIXIT_MINUTES_HINT = "about 8 minutes on 2 cores"
 # Tools run with the normal bytecode cache, as an installed tool would.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+@dataclass
+class Spec:
+    """One command to measure."""
+
+    key: str
+    label: str
+    cmd: list[str]
+    cwd: Path
+    prepare: Any = None  # returns the directory to run in (a fresh copy), when set
+    sample_tree: bool = True
 
 
 @dataclass
@@ -146,7 +160,9 @@ def build_trees(version: str) -> tuple[Path, Path]:
 
 
 def fresh_copy(tree: Path) -> Path:
-    target = Path(tempfile.mkdtemp(prefix="li-bench-", dir=TREES)) / tree.name
+    # In the system's temp directory: a new directory beside the trees would change a listing
+    # the warm runs depend on (module resolution looks up the directory tree).
+    target = Path(tempfile.mkdtemp(prefix="li-bench-")) / tree.name
     shutil.copytree(tree, target, symlinks=True, ignore=shutil.ignore_patterns(".*cache"))
     return target
 
@@ -270,48 +286,9 @@ def main() -> int:
     log(f"corpus: {n_py} Python files ({n_env} with an env token); 5x tree: {n_py5} files")
 
     li_check = [*li, "check", "tests", "--exit-zero", "--output-format", "concise"]
-    runs = args.runs
-    results: dict[str, Measure] = {}
-
-    log("startup")
-    results["import"] = bench(
-        "python -c 'import lint_integration.cli'",
-        [sys.executable, "-c", "import lint_integration.cli"],
-        base,
-        runs,
-        sample_tree=False,
-    )
-    results["help"] = bench(
-        "lint-integration --help", [*li, "--help"], base, runs, sample_tree=False
-    )
-
-    log("Ruff")
     ruff_check = [*ruff, "check", "--select", "E,F", "--exit-zero", "--quiet", "tests"]
-    results["ruff_cold"] = bench("ruff cold", [*ruff_check, "--no-cache"], base, runs)
-    run_once(ruff_check, base, (0, 1))  # fill Ruff's cache
-    results["ruff_warm"] = bench("ruff warm", ruff_check, base, runs)
-
-    log("lint-integration")
-    results["li_cold"] = bench("lint-integration cold", [*li_check, "--no-cache"], base, runs)
-    results["li_cold_j1"] = bench(
-        "lint-integration cold, --jobs 1", [*li_check, "--no-cache", "--jobs", "1"], base, runs
-    )
-    shutil.rmtree(base / ".lint-integration-cache", ignore_errors=True)
-    run_once(li_check, base, (0, 1))  # fill the cache
-    # A warm run means nothing changed for a while: a run remembers the tree only when what it
-    # read is older than two seconds (the cache directory it just created is not).
-    time.sleep(2.5)
-    run_once(li_check, base, (0, 1))
-    results["li_warm"] = bench("lint-integration warm", li_check, base, runs)
     big_check = [*li, "check", "tests", "tests_copy1", "tests_copy2", "tests_copy3", "tests_copy4"]
     big_check += ["--exit-zero", "--output-format", "concise", "--no-cache"]
-    results["li_5x"] = bench("lint-integration cold, 5x tree", big_check, big, runs)
-    results["ruff_5x"] = bench(
-        "ruff cold, 5x tree",
-        [*ruff, "check", "--select", "E,F", "--exit-zero", "--quiet", "--no-cache", "."],
-        big,
-        runs,
-    )
     copies: list[Path] = []
 
     def fresh() -> Path:
@@ -319,14 +296,63 @@ def main() -> int:
         copies.append(copy.parent)
         return copy
 
-    results["li_fix"] = bench(
-        "lint-integration fix (fresh copy)",
-        [*li, "fix", "tests", "--no-cache", "--quiet"],
-        base,
-        runs,
-        ok=(0, 1),
-        prepare=fresh,
-    )
+    specs = [
+        Spec(
+            "import",
+            "python -c 'import lint_integration.cli'",
+            [sys.executable, "-c", "import lint_integration.cli"],
+            base,
+            sample_tree=False,
+        ),
+        Spec("help", "lint-integration --help", [*li, "--help"], base, sample_tree=False),
+        Spec("ruff_cold", "ruff cold", [*ruff_check, "--no-cache"], base),
+        Spec("ruff_warm", "ruff warm", ruff_check, base),
+        Spec("li_cold", "lint-integration cold", [*li_check, "--no-cache"], base),
+        Spec(
+            "li_cold_j1",
+            "lint-integration cold, --jobs 1",
+            [*li_check, "--no-cache", "--jobs", "1"],
+            base,
+        ),
+        Spec("li_warm", "lint-integration warm", li_check, base),
+        Spec("li_5x", "lint-integration cold, 5x tree", big_check, big),
+        Spec(
+            "ruff_5x",
+            "ruff cold, 5x tree",
+            [*ruff, "check", "--select", "E,F", "--exit-zero", "--quiet", "--no-cache", "."],
+            big,
+        ),
+        Spec(
+            "li_fix",
+            "lint-integration fix (fresh copy)",
+            [*li, "fix", "tests", "--no-cache", "--quiet"],
+            base,
+            prepare=fresh,
+        ),
+    ]
+    # Warm means nothing changed for a while: fill both caches, then wait out the two seconds
+    # within which a run does not trust what it just read (the cache directory it created).
+    shutil.rmtree(base / ".lint-integration-cache", ignore_errors=True)
+    run_once(ruff_check, base, (0, 1))
+    run_once(li_check, base, (0, 1))
+    time.sleep(2.5)
+    run_once(li_check, base, (0, 1))
+    # Rounds: every command once per round, so a busy machine slows all of them alike.
+    results = {spec.key: Measure(spec.label) for spec in specs}
+    for round_ in range(args.runs):
+        log(f"round {round_ + 1} of {args.runs}")
+        for spec in specs:
+            where = spec.prepare() if spec.prepare else spec.cwd
+            t, rss = run_once(spec.cmd, where, (0, 1))
+            results[spec.key].times.append(t)
+            results[spec.key].rss_kb.append(rss)
+    log("peak memory of each process tree")
+    for spec in specs:
+        if spec.sample_tree:
+            results[spec.key].tree_kb = tree_peak(
+                spec.cmd, spec.prepare() if spec.prepare else spec.cwd
+            )
+        log(f"  {spec.label}: median {statistics.median(results[spec.key].times):.3f} s")
     for copy in copies:
         shutil.rmtree(copy, ignore_errors=True)
 

@@ -146,6 +146,10 @@ class Prepared:
     options: object = None  # engine.RunOptions: cache, cache dir, jobs
 
 
+def _flat(groups) -> tuple[str, ...]:
+    return tuple(item for group in groups for item in group)
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
@@ -177,14 +181,15 @@ def prepare(
         config = load_config(source)
     selectors = _split(rule) or _split(select)
     ignores = _split(ignore)
-    for sel in (*selectors, *ignores, *config.select, *config.ignore):
+    from_config = (*config.select, *config.ignore, *_flat(config.per_file_ignores.values()))
+    for sel in (*selectors, *ignores, *from_config):
         if not registry.lookup(sel):
             import difflib
 
             names = [r.name for r in registry.all_rules()]
             hint = difflib.get_close_matches(sel, names, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            where = f"{config.source}: " if sel in (*config.select, *config.ignore) else ""
+            where = f"{config.source}: " if sel in from_config else ""
             raise UsageError(f"{where}unknown rule selector '{sel}'{suggestion}")
     selection = RuleSelection(config, selectors, ignores)
     meta = _run_meta()

@@ -305,9 +305,15 @@ def find_config(start: Path) -> Path | None:
                 if b"[tool.lint-integration" in candidate.read_bytes():
                     raise
                 continue
-            if "lint-integration" in data.get("tool", {}):
+            if "lint-integration" in _tool_table(data):
                 return candidate
     return None
+
+
+def _tool_table(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``[tool]`` table, or nothing when a file has none (or something else by that name)."""
+    tool = data.get("tool")
+    return tool if isinstance(tool, dict) else {}
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -316,7 +322,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(path, f"cannot read config: {exc.strerror or exc}") from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8-sig"))  # an editor's BOM is no reason to fail
     except UnicodeDecodeError:
         raise ConfigError(path, "config is not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
@@ -330,12 +336,12 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
     path = path.resolve()
     data = _read_toml(path)
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("lint-integration")
+        table = _tool_table(data).get("lint-integration")
         if table is None:
             return Config(root=path.parent, source=path)
         prefix = "tool.lint-integration."
     else:
-        table = data.get("tool", {}).get("lint-integration", data)
+        table = _tool_table(data).get("lint-integration", data)
         prefix = ""
     if not isinstance(table, dict):
         raise ConfigError(path, f"{prefix.rstrip('.') or 'config'}: expected a table")

@@ -257,6 +257,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     for path, scan_root in deferred:
         add_now(path, False, scan_root)
     result.notices.extend(ignores.errors)
+    result.notices = list(dict.fromkeys(result.notices))  # a path met twice is told once
     result.ignore_files = ignores.files_read
     result.files.sort(key=lambda f: f.relpath)
     return result
@@ -294,11 +295,17 @@ def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
 
 
 def _head(path: Path) -> bytes:
+    """The first bytes of a regular file (for its shebang); never blocks on a FIFO or device."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read(128)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return b""
+    try:
+        return os.read(fd, 128) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def _inside(path: Path, root: Path) -> bool:

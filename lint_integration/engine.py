@@ -32,15 +32,23 @@ from lint_integration.textio import (
 
 
 def display_path(path: Path, cwd: str | None = None) -> str:
-    """A path as users see it: relative to the current directory when below it."""
+    """A path as users see it: relative to the current directory when below it.
+
+    A file name that is not valid UTF-8 shows its odd bytes as ``\\xNN``: every report format
+    can print that, where the undecodable name would stop the report.
+    """
     cwd = cwd or os.getcwd()
     absolute = absolute_path(path, cwd)
     if absolute == cwd:
         return "."
     prefix = cwd.rstrip(os.sep) + os.sep
-    if absolute.startswith(prefix):
-        return absolute[len(prefix) :]
-    return absolute
+    shown = absolute[len(prefix) :] if absolute.startswith(prefix) else absolute
+    if not shown.isascii():
+        try:
+            shown.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
+    return shown
 
 
 def absolute_path(path: Path | str, cwd: str) -> str:
@@ -543,7 +551,9 @@ def run(
     """Check ``files``; results come back in the order of ``files``.
 
     Every file is read and prefiltered; only files that survive are parsed, unless the cache
-    holds their result. Enough work goes to a process pool (see ``parallel``).
+    holds their result. Enough work goes to a process pool (see ``parallel``). A ``check`` of a
+    tree that has not changed since the last identical one answers from its manifest without
+    reading anything (see ``manifest``).
     """
     from lint_integration import parallel
 

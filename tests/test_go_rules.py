@@ -243,8 +243,7 @@ func TestSingle(t *testing.T) {{
 
 def _imports_match_uses(text: str) -> None:
     """Go refuses unused imports: ``os`` and the helper are imported exactly when used."""
-    tree = golang._parser().parse(text.encode())
-    assert not tree.root_node.has_error
+    tree = golang._parse(text.encode(), text)  # a syntax error raises
     imported, used = set(), set()
     stack = [tree.root_node]
     while stack:
@@ -340,3 +339,44 @@ def test_mangled_sources_never_raise():
         file = SourceFile(path, path.name, "go", "suite")
         result = check_source(file, bytes(data), config, selection, ProjectIndex(config))
         assert result.parsed or [f.code for f in result.findings] == ["LI900"]
+
+
+# -- shapes from public repositories -----------------------------------------------------------
+
+
+def test_field_knobs_helpers_and_new_expressions():
+    """Go 1.26 ``new(expr)`` parses; knobs (``ARTIFACTS``, ``UPDATE_GOLDEN``) are not probes;
+    a helper's early return and a teardown branch are not skips; tests and subtests are."""
+    findings = lint(FIXTURES, "field/knobs_test.go")
+    assert spans(findings) == [
+        (30, 9, 30, 35, "LI002"),  # LEDGER_DB_URL
+        (31, 2, 34, 3, "LI001"),  # the test itself returns early
+        (36, 10, 36, 35, "LI002"),  # LEDGER_USER2: a numbered credential word
+        (39, 3, 41, 4, "LI001"),  # a t.Run subtest returns early
+    ]
+    assert "`LEDGER_TOKEN`" in findings[1].message
+
+
+def test_field_fixes_leave_unreported_reads_and_the_os_import_alone(tmp_path: Path):
+    shutil.copytree(FIXTURES / "field", tmp_path / "field")
+    config = project_config(tmp_path)
+    files = discover([tmp_path / "field" / "knobs_test.go"], config).files
+    fix_run(files, config, RuleSelection(config), [], FixOptions(run_options=NO_CACHE))
+    text = (tmp_path / "field" / "knobs_test.go").read_text()
+    assert 'integrationmode.RequireEnv(t, "LEDGER_DB_URL")' in text
+    for knob in ("UPDATE_GOLDEN", "ARTIFACTS", "TEST_NOCLEANUP"):
+        assert f'os.Getenv("{knob}")' in text
+    _imports_match_uses(text)
+    assert lint(tmp_path, "field/knobs_test.go") == []
+
+
+def test_field_program_under_a_test_folder_is_not_a_suite():
+    assert lint(FIXTURES, "field/test/fakeserver/main.go") == []
+
+
+def test_new_with_an_expression_still_reports_real_syntax_errors(tmp_path: Path):
+    (tmp_path / "a_test.go").write_text(
+        'package a\n\nvar p = new(os.Getenv("X_URL"))\n\nfunc TestA(t *testing.T) {\n\tif {\n}\n'
+    )
+    [finding] = lint(tmp_path, "a_test.go")
+    assert finding.code == "LI900" and finding.line == 6

@@ -418,3 +418,30 @@ def test_damaged_scripts_never_crash(tmp_path, data):
     text = text[:start] + data.draw(JUNK) + text[end:]
     for finding in lint(tmp_path, RUNNER, text):
         assert finding.line >= 1 and finding.column >= 1
+
+
+# -- shapes from public repositories -----------------------------------------------------------
+
+
+def test_exit_after_the_suite_ran_skips_nothing(tmp_path):
+    """An optional step after the run (a notification, an upload) may end early."""
+    text = (
+        VALIDATED
+        + "pytest tests/integration\n"
+        + 'if [ -z "${SLACK_WEBHOOK_URL:-}" ]; then\n  echo "no webhook, not notifying"\n'
+        + "  exit 0\nfi\n"
+        + 'curl -fsS -d @report.json "$SLACK_WEBHOOK_URL"\n'
+    )
+    assert lint(tmp_path, RUNNER, text) == []
+
+
+def test_exit_before_a_function_that_runs_the_suite_is_a_skip(tmp_path):
+    text = (
+        VALIDATED
+        + "run_suite() {\n  pytest tests/integration\n}\n"
+        + '[ -z "${ORDERS_DATABASE_URL:-}" ] && exit 0\n'
+        + "run_suite\n"
+        + '[ -z "${CODECOV_TOKEN:-}" ] && exit 0\n'
+        + "codecov upload\n"
+    )
+    assert found(lint(tmp_path, RUNNER, text)) == [(10, 1, "LI001")]

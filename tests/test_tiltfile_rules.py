@@ -160,3 +160,25 @@ def test_toggle_in_env_dict_becomes_the_mode(tmp_path, env, after):
     assert result == f"local_resource('it', cmd='pnpm test:integration', env={after})\n"
     assert untouched_outside(text, result, [f for f in findings if f.code == "LI003"])
     assert lint(tmp_path, "Tiltfile", result) == []
+
+
+# -- shapes from public repositories -----------------------------------------------------------
+
+
+def test_a_test_command_run_in_an_integration_folder_runs_that_suite(tmp_path):
+    text = (
+        "E2E = 'e2e/integration'\n"
+        "local_resource('integration-tests', cmd='yarn test', dir=E2E, resource_deps=['gw'])\n"
+        "local_resource('ui-tests', cmd='yarn test', dir='e2e/ui')\n"
+        "local_resource('seed', cmd='yarn seed', dir='e2e/integration')\n"
+        "local_resource('connectors', cmd='yarn test', dir='integrations/slack')\n"
+    )
+    assert rows(lint(tmp_path, "Tiltfile", text)) == [
+        (
+            "LI008",
+            2,
+            16,
+            "Tilt resource 'integration-tests' runs integration suites (yarn test in "
+            "e2e/integration) without INTEGRATION_MODE in its env",
+        )
+    ]

@@ -435,3 +435,55 @@ def test_role_semantics_match_the_python_rules(tmp_path: Path):
     (tmp_path / "integration-mode.ts").write_text(app + "const x = process.env.INTEGRATION_MODE;\n")
     findings = lint(tmp_path, "src", "integration-mode.ts")
     assert [(Path(f.path).name, f.line, f.code) for f in findings] == [("app.ts", 3, "LI003")]
+
+
+# -- shapes from public repositories -----------------------------------------------------------
+
+
+def test_field_newer_syntax_parses_and_is_analyzed():
+    """``export type *``, variance annotations and escapes in template literal types are
+    TypeScript 5 syntax the grammar lacks: the file is analyzed, not a parse error."""
+    findings = lint(FIXTURES, "field/src/index.ts")
+    assert spans(findings) == [(11, 21, 11, 54, "LI003")]
+
+
+def test_field_newer_syntax_keeps_real_syntax_errors_in_place(tmp_path: Path):
+    (tmp_path / "a.test.ts").write_text(
+        "export type * from './t.js';\nconst url = process.env.ORDERS_URL;\nif (url {\n"
+    )
+    [finding] = lint(tmp_path, "a.test.ts")
+    assert (finding.code, finding.line) == ("LI900", 3)
+
+
+def test_field_save_and_restore_is_hygiene_not_a_probe():
+    findings = lint(FIXTURES, "field/__tests__/restore.test.ts")
+    assert spans(findings) == [
+        (35, 17, 35, 42, "LI002"),  # a real use of ORDERS_DB_URL
+        (37, 19, 37, 42, "LI002"),  # saved, but also handed to the client
+    ]
+
+
+def test_field_sample_app_package_under_a_test_folder_is_not_test_code():
+    """A package of its own kept under ``test/`` is the app the suite drives; the suite's own
+    files, and helpers that reference the test framework, are still checked."""
+    findings = lint(FIXTURES, "field/test")
+    assert [(Path(f.path).name, f.line, f.code) for f in findings] == [
+        ("app.test.ts", 2, "LI002"),
+        ("setup.ts", 4, "LI002"),
+    ]
+
+
+def test_field_sample_app_verdict_follows_its_package_json_through_the_cache(tmp_path: Path):
+    app = tmp_path / "test" / "app" / "lib"
+    app.mkdir(parents=True)
+    (app / "client.ts").write_text("export const url = process.env.ORDERS_URL;\n")
+    config = project_config(tmp_path)
+    options = RunOptions(cache=True, cache_dir=tmp_path / ".cache", jobs=1)
+
+    def check():
+        files = discover([tmp_path / "test"], config).files
+        return run(files, config, RuleSelection(config, ()), [], options).findings
+
+    assert [f.code for f in check()] == ["LI002"]
+    (tmp_path / "test" / "app" / "package.json").write_text('{"name": "app"}\n')
+    assert check() == []

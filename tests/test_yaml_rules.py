@@ -417,3 +417,86 @@ def test_job_env_with_a_toggle_is_left_to_the_toggle_fix(tmp_path):
     after = fixed(text, findings, unsafe=True)
     assert after == JOB.format(env="    env:\n      INTEGRATION_MODE: cluster\n")
     assert lint(tmp_path, WORKFLOW, after) == []
+
+
+# -- shapes from public repositories -----------------------------------------------------------
+
+
+def test_helm_template_with_a_multi_line_comment_is_read(tmp_path):
+    text = fixture("yaml", "helm-template-comment.yaml")
+    findings = lint(tmp_path, "charts/orders/templates/integration-job.yaml", text)
+    assert found(findings) == expected(text)
+
+
+def test_helm_template_that_is_yaml_only_once_rendered_is_not_a_parse_error(tmp_path):
+    text = fixture("yaml", "helm-template-unrendered.yaml")
+    assert lint(tmp_path, "charts/orders/templates/integration-cm.yaml", text) == []
+
+
+def test_broken_workflow_expressions_are_still_parse_errors(tmp_path):
+    text = "jobs:\n  integration: [${{ matrix.x }}\n  b: 1\n"
+    assert codes(lint(tmp_path, WORKFLOW, text)) == ["LI900"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "go test -v -tags=integration -run=^$ ./test/integration",
+        "go test -tags integration -run '^$' ./...",
+        "go test -c -tags integration ./test/integration",
+    ],
+)
+def test_go_build_checks_of_integration_packages_run_no_suite(tmp_path, command):
+    text = JOB.replace("pnpm test:integration", command).format(env="")
+    assert lint(tmp_path, WORKFLOW, text) == []
+
+
+def test_go_integration_tests_and_benchmarks_still_run_suites(tmp_path):
+    for command in (
+        "go test -tags integration ./...",
+        "go test -tags integration -run '^$' -bench . ./...",
+    ):
+        text = JOB.replace("pnpm test:integration", command).format(env="")
+        assert codes(lint(tmp_path, WORKFLOW, text)) == ["LI008"]
+
+
+def test_a_step_running_tests_in_an_integration_folder_runs_that_suite(tmp_path):
+    text = """on: push
+jobs:
+  e2e:
+    runs-on: ubuntu-latest
+    steps:
+      - working-directory: e2e/integration
+        run: yarn && yarn test:docker
+  drivers:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        working-directory: addons/Redis.IntegrationTests
+    steps:
+      - run: dotnet test
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - working-directory: e2e/integration
+        run: yarn build
+      - working-directory: integrations/slack
+        run: yarn test
+"""
+    assert rows(lint(tmp_path, WORKFLOW, text)) == [
+        (
+            "LI008",
+            3,
+            3,
+            "job 'e2e' runs integration suites (yarn test:docker in e2e/integration) without "
+            "setting INTEGRATION_MODE at the workflow, job or step level",
+        ),
+        (
+            "LI008",
+            8,
+            3,
+            "job 'drivers' runs integration suites (dotnet test in "
+            "addons/Redis.IntegrationTests) without setting INTEGRATION_MODE at the workflow, "
+            "job or step level",
+        ),
+    ]

@@ -9,6 +9,7 @@ applies the role semantics (suite rules only in suites, the helper may read the 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -121,23 +122,43 @@ def skip_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
     return out
 
 
-def _is_probe(read: EnvRead, config) -> bool:
-    """A read of a dependency's variable: its name says where or with which credentials to reach
-    something (the same test as for Python); knobs such as ``UPDATE_GOLDEN`` are left alone."""
-    from lint_integration.languages.python.facts import looks_like_dependency
-
-    name = read.name
+def probe_name(name: str, config) -> bool:
+    """Is a direct read of ``name`` a probe of a dependency? Its name must say where or with
+    which credentials to reach something (the same test as for Python): knobs such as
+    ``UPDATE_GOLDEN`` or ``ARTIFACTS`` are left alone, and so are the mode, toggles, aliases,
+    CI-detection variables and ``allowed-env``, which other rules (or none) report."""
     return not (
-        name is None
-        or read.write
-        or read.gated
-        or read.hygiene
-        or name == MODE_VAR
+        name == MODE_VAR
         or config.is_allowed_env(name)
         or config.is_legacy_toggle(name)
         or config.is_mode_alias(name)
         or config.is_heuristic_var(name)
-        or not looks_like_dependency(name)
+        or not names_dependency(name)
+    )
+
+
+# Words that name a location or a credential even glued to a prefix (``SMEEURL``, ``APIKEY``).
+_GLUED_SUFFIXES = ("URL", "URI", "DSN", "APIKEY", "TOKEN")
+
+
+def names_dependency(name: str) -> bool:
+    """The Python frontend's test, also through numbered words (``ORG_USER2``, ``DB1_HOST``)
+    and a few unmistakable glued suffixes."""
+    from lint_integration.languages.python.facts import looks_like_dependency
+
+    upper = name.upper()
+    if looks_like_dependency(upper) or looks_like_dependency(re.sub(r"(?<=[A-Z])\d+", "", upper)):
+        return True
+    return any(
+        word.endswith(suffix) for word in re.split(r"[_\-\d]+", upper) for suffix in _GLUED_SUFFIXES
+    )
+
+
+def _is_probe(read: EnvRead, config) -> bool:
+    return (
+        read.name is not None
+        and not (read.write or read.gated or read.hygiene)
+        and probe_name(read.name, config)
     )
 
 
@@ -358,7 +379,8 @@ def reparse_gaps(parser, data: bytes, tree, gaps):
     replacement keeps the match's length, so byte offsets (and every position reported) are
     those of the original text. Matches inside comments and string literals are left alone.
     The rewritten text is only parsed: analyzers read node text from the original bytes.
-    Returns the repaired tree when it is clean, else ``tree`` (whose first error is reported).
+    Returns the re-parsed tree when anything was rewritten: clean, or with its first error where
+    the real mistake is rather than at a construct the grammar does not know.
     """
     if not tree.root_node.has_error:
         return tree
@@ -378,5 +400,4 @@ def reparse_gaps(parser, data: bytes, tree, gaps):
             changed = True
     if not changed:
         return tree
-    retry = parser.parse(bytes(buf))
-    return tree if retry.root_node.has_error else retry
+    return parser.parse(bytes(buf))

@@ -36,6 +36,7 @@ from lint_integration.languages.envfacts import (
     SkipGate,
     literal_fragments,
     parse_failure,
+    probe_name,
     reparse_gaps,
 )
 
@@ -936,6 +937,11 @@ class _Facts:
         for node, (func, name) in calls:
             self._read(node, func, name)
         self._finish()
+        # A program kept among the suites (``package main`` outside ``_test.go`` files: a fake
+        # server, a test image's entrypoint) configures itself from the environment.
+        path = an.path.name if an.path is not None else ""
+        if an.package == "main" and not path.endswith("_test.go"):
+            self.result.test_code = False
         return self.result
 
     # reads and writes
@@ -951,14 +957,7 @@ class _Facts:
         self.pending_reads.append((node, name, gated, decides))
 
     def _probe_candidate(self, name: str) -> bool:
-        c = self.config
-        return not (
-            name == MODE_VAR
-            or c.is_allowed_env(name)
-            or c.is_legacy_toggle(name)
-            or c.is_mode_alias(name)
-            or c.is_heuristic_var(name)
-        )
+        return probe_name(name, self.config)
 
     def _write(self, node) -> None:
         """``os.Setenv("X", v)``, ``os.Unsetenv("X")``, ``t.Setenv("X", v)``."""

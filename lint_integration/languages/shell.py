@@ -1030,6 +1030,34 @@ class ShellAnalysis:
         return polarity, names, fixable
 
     def skip_gates(self) -> list[Site]:
+        sites = self._skip_gates()
+        # An exit after the last suite command skips nothing: it ends an optional step that
+        # follows the run (a notification, a coverage upload).
+        last = max(self._suite_starts(), default=None)
+        if last is None:
+            return sites
+        limit = self.pos.char(last)
+        return [site for site in sites if site.start < limit]
+
+    def _suite_starts(self) -> list[int]:
+        """Where suites run: test commands, and the calls of functions that hold one."""
+        starts: list[int] = []
+        functions: set[str] = set()
+        for cmd, argv in self._argvs():
+            if not runs_tests(argv):
+                continue
+            starts.append(cmd.start_byte)
+            up = cmd.parent
+            while up is not None and up.type != "function_definition":
+                up = up.parent
+            name = up.child_by_field_name("name") if up is not None else None
+            if name is not None:
+                functions.add(name.text.decode("utf-8", "replace"))
+        if functions:
+            starts.extend(cmd.start_byte for cmd, argv in self._argvs() if argv[0] in functions)
+        return starts
+
+    def _skip_gates(self) -> list[Site]:
         sites: list[Site] = []
         for node in self.ifs:
             conditions, body, elifs, orelse = _if_parts(node)
@@ -1186,6 +1214,10 @@ class ShellAnalysis:
     # Runners ------------------------------------------------------------------------------
 
     def argvs(self) -> Iterator[list[str]]:
+        for _cmd, words in self._argvs():
+            yield words
+
+    def _argvs(self) -> Iterator[tuple[Any, list[str]]]:
         for cmd in self.commands:
             name = cmd.child_by_field_name("name")
             if name is None:
@@ -1196,7 +1228,7 @@ class ShellAnalysis:
                 if value is None:
                     value = arg.text.decode("utf-8", "replace").strip("\"'")
                 words.append(value)
-            yield words
+            yield cmd, words
 
     def is_runner(self) -> bool:
         """A runner by name, or a script that runs a test suite."""

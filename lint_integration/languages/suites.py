@@ -37,6 +37,7 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _RUNNER_SCRIPT = re.compile(r"(?:^|/)run_[\w.-]*integration[\w.-]*$|(?:^|/)integration-runner/")
 _INTEGRATION = re.compile(r"integration", re.IGNORECASE)
 _SEPARATORS = {";", "&&", "||", "|", "&", "(", ")", "{", "}", "!", "\n", "|&", ";;"}
+_SUITE_DIR = re.compile(r"(?:^|/)[\w.-]*integration(?!s)[\w.-]*(?:/|$)", re.IGNORECASE)
 _MODE_FLAG = re.compile(r"^--(?:integration-)?mode(?:=(repo|local|cluster))?$")
 
 
@@ -117,6 +118,8 @@ def suite_command(argv: list[str]) -> str | None:
             return f"{base} ... integration"
         return None
     if base in ("go", "gotestsum", "ginkgo") and ("test" in rest or base != "go"):
+        if _runs_no_test(rest):
+            return None
         for i, arg in enumerate(rest):
             if arg in ("-tags", "--tags") and i + 1 < len(rest) and _has_tag(rest[i + 1]):
                 return "go test -tags integration"
@@ -128,18 +131,44 @@ def suite_command(argv: list[str]) -> str | None:
     return None
 
 
+def _runs_no_test(args: list[str]) -> bool:
+    """``go test -run '^$'`` (a build check), ``-c`` (compile only) and ``-list`` run nothing
+    (with ``-bench`` or ``-fuzz``, ``-run '^$'`` still runs benchmarks or fuzz targets)."""
+    if any(a.lstrip("-").startswith(("bench", "fuzz")) for a in args if a.startswith("-")):
+        return False
+    for i, arg in enumerate(args):
+        if arg in ("-c", "--c") or arg.startswith(("-list", "--list")):
+            return True
+        value = None
+        if arg in ("-run", "--run") and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith(("-run=", "--run=")):
+            value = arg.split("=", 1)[1]
+        if value is not None and value.strip("\"'") in ("^$", "^\\$", "XXX", "NONE", "none"):
+            return True
+    return False
+
+
 def _has_tag(tags: str) -> bool:
     return "integration" in re.split(r"[,\s]+", tags.strip("\"'"))
 
 
-def find_suite(text: str) -> str | None:
-    """The first integration suite command in ``text``, described briefly, or None."""
-    if not _INTEGRATION.search(text):
+def find_suite(text: str, cwd: str | None = None) -> str | None:
+    """The first integration suite command in ``text``, described briefly, or None.
+
+    ``cwd`` is the directory the commands run in (a step's ``working-directory``, a Tilt
+    resource's ``dir``): a test command run in an integration suite's folder
+    (``e2e/integration``, ``integration-tests``) runs that suite, whatever its name.
+    """
+    in_suite_dir = bool(cwd) and _SUITE_DIR.search(cwd.replace("\\", "/")) is not None
+    if not in_suite_dir and not _INTEGRATION.search(text):
         return None
     for argv in commands(text):
         found = suite_command(argv)
         if found:
             return found
+        if in_suite_dir and runs_tests(argv):
+            return f"{' '.join(_strip_prefix(argv)[:2])} in {cwd}"
     return None
 
 

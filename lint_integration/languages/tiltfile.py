@@ -422,7 +422,8 @@ class TiltAnalysis:
             if func not in _RESOURCES:
                 continue
             text = self.command_text(call)
-            suite = find_suite(text)
+            workdir = self.string(self.resolve(self.argument(call, "dir", None)))
+            suite = find_suite(text, workdir.value if workdir is not None else None)
             if not suite or sets_mode_flag(text):
                 continue
             if any(

@@ -35,6 +35,7 @@ from lint_integration.languages.envfacts import (
     SkipGate,
     literal_fragments,
     parse_failure,
+    probe_name,
     reparse_gaps,
 )
 
@@ -1065,6 +1066,8 @@ class _Facts:
         for binding in an.bindings:
             if binding.kind == "pattern" and an.is_env(binding.value):
                 self._pattern_read(binding)
+        if self.suite and any(not r.write for r in self.result.reads):
+            self.result.test_code = _is_test_code(self.ctx, self.an)
         return self.result
 
     # reads
@@ -1087,28 +1090,68 @@ class _Facts:
         gated = node.id in self.gated_reads
         decides = False
         fix = None
+        hygiene = bool(name) and not write and self.suite and self._saved(node, name)
         if name and not write:
             if self.config.is_heuristic_var(name):
                 decides = self._decides(node, 0)
             elif (
                 self.suite
                 and not gated
+                and not hygiene
                 and self._probe_candidate(name)
                 # ``'X' in process.env`` is a presence test: requireEnv is not a drop-in.
                 and node.type != "binary_expression"
             ):
                 fix = self.fixer.probe_fix(node, name)
-        self.result.reads.append(EnvRead(name, start, end, write, gated, decides, fix))
+        self.result.reads.append(
+            EnvRead(name, start, end, write, gated, decides, fix, hygiene=hygiene)
+        )
+
+    def _saved(self, node, name: str) -> bool:
+        """``const saved = process.env.X`` (or ``saved = process.env.X`` in a hook) where every
+        later use of ``saved`` restores X: environment hygiene around a test, not a probe."""
+        an = self.an
+        cur, parent = node, node.parent
+        while parent is not None and parent.type in _TS_WRAPPERS:
+            cur, parent = parent, parent.parent
+        if parent is None:
+            return False
+        target = skip = None
+        if parent.type == "variable_declarator" and _field_is(parent, "value", cur):
+            target = parent.child_by_field_name("name")
+        elif parent.type == "assignment_expression" and _field_is(parent, "right", cur):
+            target = parent.child_by_field_name("left")
+            skip = target.id if target is not None else None
+        if target is None or target.type != "identifier":
+            return False
+        binding = an.binding_at(target)
+        if binding is None:
+            return False
+        uses = [ref for ref in an.refs(binding) if ref.id != skip]
+        return bool(uses) and all(self._restores(ref, name) for ref in uses)
+
+    def _restores(self, ref, name: str) -> bool:
+        """Is ``ref`` part of a statement that writes ``process.env[name]`` back?"""
+        cur = ref.parent
+        while cur is not None and cur.type not in _TS_STATEMENTS:
+            cur = cur.parent
+        if cur is None or cur.type not in ("expression_statement", "if_statement"):
+            return False
+        stack = [cur]
+        while stack:
+            node = stack.pop()
+            target = None
+            if node.type == "assignment_expression":
+                target = node.child_by_field_name("left")
+            elif node.type == "unary_expression" and _op(node) == "delete":
+                target = node.child_by_field_name("argument")
+            if target is not None and self.an.env_read(target) == (True, name):
+                return True
+            stack.extend(node.named_children)
+        return False
 
     def _probe_candidate(self, name: str) -> bool:
-        c = self.config
-        return not (
-            name == MODE_VAR
-            or c.is_allowed_env(name)
-            or c.is_legacy_toggle(name)
-            or c.is_mode_alias(name)
-            or c.is_heuristic_var(name)
-        )
+        return probe_name(name, self.config)
 
     def _pattern_read(self, binding: Binding) -> None:
         start, end = self.an.loc(binding.node)
@@ -1409,6 +1452,63 @@ def _callback_of(stmt):
     if args.parent.type != "call_expression":
         return None
     return fn, args.parent
+
+
+_TS_WRAPPERS = frozenset(
+    {"parenthesized_expression", "as_expression", "non_null_expression", "satisfies_expression"}
+)
+_TS_STATEMENTS = frozenset(
+    {
+        "expression_statement",
+        "if_statement",
+        "lexical_declaration",
+        "variable_declaration",
+        "return_statement",
+        "statement_block",
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "switch_statement",
+        "try_statement",
+        "throw_statement",
+    }
+)
+_TEST_FILE = re.compile(r"[._-](test|spec)s?\.[cm]?[jt]sx?$", re.I)
+# A test framework imported, required or referenced, or a test or hook registered at the
+# start of a line (Jest and Vitest globals need no import).
+_FRAMEWORK = re.compile(
+    rb"""(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*|^import\s*)['"](?:vitest|@vitest/[\w./-]+|"""
+    rb"""vitest/[\w./-]+|@jest/globals|jest|mocha|chai|ava|uvu|tap|node:test|bun:test|"""
+    rb"""@playwright/test|@testing-library/[\w-]+)['"]"""
+    rb"""|<reference\s+types=['"](?:jest|vitest[\w/]*|mocha)['"]"""
+    rb"""|^\s*(?:describe|it|test|beforeAll|beforeEach|afterAll|afterEach)\b[\w.]*\s*\(""",
+    re.M,
+)
+_SUITE_DIRS = frozenset({"test", "tests", "__tests__", "spec", "e2e"})
+
+
+def _is_test_code(ctx, an) -> bool:
+    """Test files, modules using a test framework, and the helpers next to them; not a package
+    of its own kept under a test folder (a sample app the suites drive, with its own
+    ``package.json``), whose reads configure the app."""
+    path = Path(ctx.file.path)
+    if _TEST_FILE.search(path.name) or _FRAMEWORK.search(an.data):
+        return True
+    project = ctx.project
+    root = Path(ctx.config.root).resolve() if ctx.config is not None else None
+    for directory in path.resolve().parents:
+        if directory.name in _SUITE_DIRS or directory == root:
+            return True
+        manifest = directory / "package.json"
+        try:
+            raw = manifest.read_bytes()
+        except OSError:
+            raw = None
+        if project is not None:
+            project.note_read(manifest, raw)
+        if raw is not None:
+            return False
+    return True
 
 
 def _inside_test(node, an) -> bool:

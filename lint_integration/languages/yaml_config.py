@@ -781,11 +781,15 @@ class YamlAnalysis:
             if not is_seq(steps):
                 continue
             github_env = False
+            job_dir = _working_directory(job) or _working_directory(doc)
             for step in steps.value:
                 run = get(step, "run")
                 text = str(run.value) if is_scalar(run) and isinstance(run.value, str) else ""
                 script = self._script_of(run)
                 suite = script.suite if script else find_suite(text)
+                cwd = scalar(get(step, "working-directory")) or job_dir
+                if not suite and text and isinstance(cwd, str):
+                    suite = find_suite(text, cwd)
                 step_env = env_names(get(step, "env"))
                 explicit = (
                     step_env is None
@@ -1030,6 +1034,12 @@ def _interesting(text: str, config) -> bool:
     )
 
 
+def _working_directory(node) -> str | None:
+    """``defaults: run: working-directory`` of a workflow or job."""
+    value = scalar(get(get(get(node, "defaults"), "run"), "working-directory"))
+    return value if isinstance(value, str) else None
+
+
 def _neutral(script: str) -> str:
     """Replace ``${{ ... }}`` expressions (not shell) with filler of the same length."""
     return _EXPR.sub(lambda m: "_" * len(m.group(0)), script)
@@ -1053,6 +1063,11 @@ def _compose(text: str) -> list[Any]:
     return list(yaml.compose_all(text, Loader=_loader()))
 
 
+_MULTILINE_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+# A template action outside a GitHub ``${{ }}`` expression.
+_TEMPLATE_ACTION = re.compile(r"(?<!\$)\{\{-?\s*(?:[.$/(\"]|[a-z]\w*\b)")
+
+
 def _detemplate(text: str) -> str:
     """Helm/Go templates made parseable: directive-only lines become comments, inline
     ``{{ ... }}`` becomes ``$xxx`` filler of the same length (offsets stay exact; the ``$``
@@ -1066,6 +1081,11 @@ def _detemplate(text: str) -> str:
             return lead + "#" + " " * (len(body) - len(lead) - 1)
         return re.sub(r"\{\{.*?\}\}", lambda m: "$" + "x" * (len(m.group(0)) - 1), body)
 
+    # Actions that span lines (``{{- /* a comment */ -}}``, a long ``include``) are blanked
+    # first, newlines kept; what is left is one line at a time.
+    text = _MULTILINE_ACTION.sub(
+        lambda m: re.sub(r"[^\n]", " ", m.group(0)) if "\n" in m.group(0) else m.group(0), text
+    )
     return re.sub(r"[^\n]+", line, text)
 
 
@@ -1074,11 +1094,13 @@ def analyze(ctx) -> YamlAnalysis:
     try:
         docs = _compose(text)
     except yaml.YAMLError as exc:
-        if "{{" in text:
+        if _TEMPLATE_ACTION.search(text):
+            # A Helm/Go template is YAML only once rendered: when its actions cannot be masked
+            # into a YAML document it is left alone, never reported as a syntax error.
             try:
                 return YamlAnalysis(ctx, _compose(_detemplate(text)))
             except yaml.YAMLError:
-                pass
+                return YamlAnalysis(ctx, [])
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         line = mark.line + 1 if mark is not None else 1

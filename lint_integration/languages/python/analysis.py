@@ -165,7 +165,7 @@ class Builder:
         a = self.analysis
         a.reads = reads
         a.gates = [g for g in gates if g.category != ALLOWED]
-        a.test_code = is_test_code(self.path, self.text)
+        a.test_code = is_test_code(self.path, self.text) or self._imported_by_tests(reads)
         self._env_functions()
         self._mode_facts()
         self._toggle_facts()
@@ -250,7 +250,8 @@ class Builder:
             if info.returns is None or info.env_param is not None:
                 continue
             local = uses.get(name, [])
-            extra = self._importer_counts(name)
+            # Only a function returning a condition can be a predicate used by importers' gates.
+            extra = self._importer_counts(name) if info.returns.boolean else None
             if not local and not (extra and extra.gate_uses):
                 continue
             base = local[0] if local else None
@@ -387,6 +388,16 @@ class Builder:
             count += extra.tests
         return count or None  # requested by other fixtures only: no count to give
 
+    def _imported_by_tests(self, reads: list[EnvRead]) -> bool:
+        """A suite module without a framework import (``settings.py``, ``config.py``) is still
+        test code when the suite's tests import its names: its reads are the suite's reads."""
+        if self.project is None or self.role != "suite" or not reads:
+            return False
+        from lint_integration.languages.python.usage import importer_uses
+
+        uses = importer_uses(self.project, str(self.path), self.config)
+        return any(use.tests or use.gate_uses or use.other_uses for use in uses.names.values())
+
     def _importer_counts(self, name: str, fixture: bool = False):
         if self.project is None:
             return None
@@ -471,7 +482,10 @@ class Builder:
         importer = None
         if b.scope is self.tree.module_scope:
             importer = self._importer_counts(b.name)
-            if importer is not None and importer.other_uses:
+            # A use in a test body counts towards ``tests`` without being a gate use.
+            if importer is not None and (
+                importer.other_uses or importer.tests > importer.gate_tests
+            ):
                 return False
         return bool(loads or string_uses or (importer and importer.gate_uses))
 

@@ -184,11 +184,11 @@ def _env_mark(ev, call) -> bool:
 
     if not isinstance(call, cst.Call):
         return False
-    for arg in call.args:
-        if arg.keyword is None or arg.keyword.value == "condition":
-            if ev.condition(arg.value).kind == ENV:
-                return True
-    return False
+    return any(
+        (arg.keyword is None or arg.keyword.value == "condition")
+        and ev.condition(arg.value).kind == ENV
+        for arg in call.args
+    )
 
 
 def _returns_env_mark(ev, func) -> bool:

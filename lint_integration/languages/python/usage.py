@@ -196,8 +196,8 @@ def _import_statements(module: ast.Module):
     """Imports at module level and one block down (``try`` / ``if TYPE_CHECKING`` / defs)."""
     blocks = [module.body]
     for stmt in module.body:
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            inner = getattr(stmt, field, None)
+        for attr in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(stmt, attr, None)
             if isinstance(inner, list):
                 blocks.append(inner)
     for block in blocks:
