@@ -10,6 +10,7 @@ import functools
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,10 @@ import click
 from lint_integration import __version__
 
 ISSUES_URL = "https://github.com/platform/lint-integration/issues"
+
+# Python's regex compiler warns about odd brackets ("Possible nested set") in globs taken from
+# .gitignore files and the config; those globs are matched as git does, so the warning is noise.
+warnings.filterwarnings("ignore", message="Possible ", category=FutureWarning)
 OUTPUT_FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab")
 
 

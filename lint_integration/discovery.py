@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lint_integration.classify import language_of, might_be_source, needs_head, role_of
 from lint_integration.config import Config
+from lint_integration.textio import NotRead, read_file
 
 if TYPE_CHECKING:
     import pathspec
@@ -63,34 +64,44 @@ class _IgnoreStack:
         if directory in self._cache:
             return self._cache[directory]
         lines: list[str] = []
+        origins: list[tuple[Path, int]] = []  # where each line comes from, for notices
         files = [directory / ".gitignore"]
         if directory == self.git_root:
             files.insert(0, directory / ".git" / "info" / "exclude")
         for file in files:
             self.files_read.add(str(file))
             try:
-                text = file.read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                text = read_file(file).decode("utf-8", errors="replace")
+            except (OSError, NotRead):
                 continue
-            lines.extend(text.splitlines())
+            for number, line in enumerate(text.splitlines(), 1):
+                lines.append(line)
+                origins.append((file, number))
         spec = None
         if lines:
             import pathspec  # imported on first use: a warm run may never need it
 
             try:
                 spec = pathspec.GitIgnoreSpec.from_lines(lines)
-            except Exception as exc:  # a pattern pathspec cannot compile: drop it, say so
-                self.errors.append(f"{directory / '.gitignore'}: ignoring bad pattern: {exc}")
-                good = []
-                for line in lines:
-                    try:
-                        pathspec.GitIgnoreSpec.from_lines([line])
-                        good.append(line)
-                    except Exception:
-                        continue
-                spec = pathspec.GitIgnoreSpec.from_lines(good)
+            except Exception:  # a pattern pathspec cannot compile: drop it, say which
+                spec = self._without_bad_patterns(lines, origins)
         self._cache[directory] = spec
         return spec
+
+    def _without_bad_patterns(self, lines: list[str], origins: list[tuple[Path, int]]):
+        """The spec of the lines that compile; one notice per line that does not (git skips
+        such a line too)."""
+        import pathspec
+
+        patterns = []
+        cwd = os.getcwd() + os.sep
+        for line, (file, number) in zip(lines, origins, strict=True):
+            try:
+                patterns.extend(pathspec.GitIgnoreSpec.from_lines([line]).patterns)
+            except Exception as exc:
+                shown = str(file)[len(cwd) :] if str(file).startswith(cwd) else file
+                self.errors.append(f"{shown}:{number}: ignoring bad pattern {line!r}: {exc}")
+        return pathspec.GitIgnoreSpec(patterns)
 
     def _chain(self, parent: str) -> list[tuple[int, pathspec.PathSpec]]:
         """``(offset of the directory's part of the path, spec)`` for ``parent``'s ancestors."""

@@ -346,7 +346,8 @@ def test_mangled_sources_never_raise():
 
 def test_field_knobs_helpers_and_new_expressions():
     """Go 1.26 ``new(expr)`` parses; knobs (``ARTIFACTS``, ``UPDATE_GOLDEN``) are not probes;
-    a helper's early return and a teardown branch are not skips; tests and subtests are."""
+    a helper's early return, a teardown branch and a helper process's entry check are not
+    skips; tests and subtests that return early are."""
     findings = lint(FIXTURES, "field/knobs_test.go")
     assert spans(findings) == [
         (30, 9, 30, 35, "LI002"),  # LEDGER_DB_URL
@@ -380,3 +381,11 @@ def test_new_with_an_expression_still_reports_real_syntax_errors(tmp_path: Path)
     )
     [finding] = lint(tmp_path, "a_test.go")
     assert finding.code == "LI900" and finding.line == 6
+
+
+def test_prefilter_ignores_types_named_environment():
+    """An SDK's ``Environment`` types are not ``os.Environ()``: such files are not parsed."""
+    config = load_config(None, FIXTURES)
+    text = b"package github\ntype Environment struct{}\nfunc (e *Environment) GetName() {}\n"
+    assert not golang.might_match(text, "other", config)
+    assert not golang.might_match(text, "suite", config)

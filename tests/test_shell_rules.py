@@ -445,3 +445,20 @@ def test_exit_before_a_function_that_runs_the_suite_is_a_skip(tmp_path):
         + "codecov upload\n"
     )
     assert found(lint(tmp_path, RUNNER, text)) == [(10, 1, "LI001")]
+
+
+def test_redirected_assignments_parse(tmp_path):
+    """``out=$(cmd) &> /dev/null`` is valid shell the grammar misreads; the script is still
+    analysed (here: a multi-line substitution as an ``if`` condition)."""
+    text = (
+        VALIDATED
+        + 'if id="$(aws ec2 run-instances \\\n'
+        + '    --image-id "$AMI" \\\n'
+        + '    --output text)" &> /dev/null; then\n'
+        + '  echo "$id"\n'
+        + "fi\n"
+        + "version=$(git describe) 2>/dev/null\n"
+        + '[ -z "${ORDERS_DATABASE_URL:-}" ] && exit 0\n'
+        + "pytest tests/integration\n"
+    )
+    assert found(lint(tmp_path, RUNNER, text)) == [(13, 1, "LI001")]

@@ -129,7 +129,7 @@ def _parser():
 
 # -- prefilter --------------------------------------------------------------------------------
 
-_BASE_TOKENS = (b"Getenv", b"LookupEnv", b"Environ", b"Setenv", b"INTEGRATION_MODE")
+_BASE_TOKENS = (b"Getenv", b"LookupEnv", b"Environ(", b"Setenv", b"INTEGRATION_MODE")
 _SUITE_TOKENS = (b"Skip", b"Exit")
 
 
@@ -913,6 +913,7 @@ class _Facts:
         self.pending_reads: list = []
         self.pending_gates: list = []
         self.units: dict[int, _Unit] = {}
+        self._helper_processes: dict[int, bool] = {}
 
     def run(self) -> EnvAnalysis:
         an = self.an
@@ -1060,6 +1061,8 @@ class _Facts:
         alt = node.child_by_field_name("alternative")
         fn = an.enclosing_function(node)
         test_main = an.is_test_main(fn)
+        if not test_main and self._helper_process(fn):
+            return
         found = None
         for branch in (cons, alt):
             if branch is None or branch.type != "block":
@@ -1093,6 +1096,25 @@ class _Facts:
         self.pending_gates.append((what, names, start, end, node.id, advice))
         if unit is not None:
             self.units[node.id] = unit
+
+    def _helper_process(self, fn) -> bool:
+        """A test that ends the process itself (``defer os.Exit(0)``) is the entry point of a
+        subprocess the real tests start (``GO_WANT_HELPER_PROCESS``): its env check picks the
+        role, it does not skip a test."""
+        if fn is None or fn.type != "function_declaration":
+            return False
+        if fn.id not in self._helper_processes:
+            body = fn.child_by_field_name("body")
+            stack = [body] if body is not None else []
+            found = False
+            while stack and not found:
+                node = stack.pop()
+                if node.type == "func_literal":
+                    continue
+                found = self.an.os_call(node, {"Exit"})
+                stack.extend(node.named_children)
+            self._helper_processes[fn.id] = found
+        return self._helper_processes[fn.id]
 
     def _exit_in(self, block, fn, test_main: bool):
         """(description, kind, only-logs-before) when a block skips, exits 0 or returns."""

@@ -126,6 +126,11 @@ def parse(text: str) -> Parsed:
     tries = max(2, min(MAX_TRIES, 800_000 // max(1, len(data))))
     blanked: list[int] = []
     tree = _parser().parse(data)
+    redirects = _assignment_redirects(tree.root_node)
+    if redirects:
+        for start, end in redirects:
+            data = data[:start] + re.sub(rb"[^\n]", b" ", data[start:end]) + data[end:]
+        tree = _parser().parse(data)
     first_error = None
     while tree.root_node.has_error:
         damage, first = _damage(tree.root_node)
@@ -154,6 +159,30 @@ def parse(text: str) -> Parsed:
         blanked.append(best[1])
         data, tree = best[2], best[3]
     return Parsed(data, tree.root_node, tuple(sorted(blanked)))
+
+
+def _assignment_redirects(root) -> list[tuple[int, int]]:
+    """Redirects after an assignment with no command (``out=$(cmd) 2>/dev/null``): valid
+    shell the grammar misreads (it wants a command name next and takes the following line's
+    command, or reports one missing). They are blanked before the real parse; they redirect
+    nothing the rules look at."""
+    spans: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type != "command" or not node.children:
+            continue
+        if node.children[0].type != "variable_assignment":
+            continue
+        name = node.child_by_field_name("name")
+        for child in node.children:
+            if child.type != "file_redirect":
+                continue
+            empty = name is None or name.start_byte == name.end_byte
+            if empty or name.start_point[0] > child.end_point[0]:
+                spans.append((child.start_byte, child.end_byte))
+    return spans
 
 
 def _blank_line(data: bytes, start: int, length: int) -> bytes:

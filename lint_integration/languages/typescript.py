@@ -196,7 +196,8 @@ def _blank(group: int):
 
 # Syntax newer than the grammar, each made parseable by a same-length rewrite: type-only star
 # re-exports (``export type * from``), ``import defer``, variance annotations on type
-# parameters (``<in out T>``) and escapes in template literal types (``\```).
+# parameters (``<in out T>``), escapes in template literal types (``\```) and object types
+# as type arguments of tagged templates.
 _GRAMMAR_GAPS = (
     (re.compile(rb"\bexport\s+(type)\s+\*"), _blank(1)),
     (re.compile(rb"\bimport\s+(defer)\s+\*"), _blank(1)),
@@ -205,6 +206,9 @@ _GRAMMAR_GAPS = (
         _blank(1),
     ),
     (re.compile(rb"\\[\x20-\x7e]"), lambda m: b"__"),
+    # An object type as the type argument of a tagged template (styled-components' ``styled.
+    # span<{ on: boolean }>`...` ``): the type argument is blanked.
+    (re.compile(rb"(?<=[\w$)\]])<\{[^`]*?\}>(?=`)"), lambda m: b" " * len(m.group(0))),
 )
 
 
