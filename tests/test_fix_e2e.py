@@ -50,6 +50,9 @@ def migrated(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("e2e") / "monorepo"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".lint-integration-cache"))
     (root / ".git").mkdir()
+    # The example ships the helper; remove it so that `init` really writes it here.
+    for name in ("integration_mode.py", "integration_mode_plugin.py"):
+        (root / "tools" / "integration-runner" / name).unlink()
     probe = root / "services/orders/tests/integration/test_database_probe.py"
     probe.write_text(PROBE, encoding="utf-8")
     before = snapshot(root)

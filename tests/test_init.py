@@ -248,3 +248,13 @@ def pytest_run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
         env={"PATH": os.environ["PATH"], "PYTHONPATH": pythonpath},
         timeout=60,
     )
+
+
+def test_example_monorepo_ships_the_current_helper_and_plugin():
+    """The example's helper is what `init` writes today, so the example shows the real thing."""
+    from tests.conftest import REPO
+
+    templates = REPO / "lint_integration" / "templates"
+    runner_dir = REPO / "examples" / "monorepo" / "tools" / "integration-runner"
+    for name in ("integration_mode.py", "integration_mode_plugin.py"):
+        assert (runner_dir / name).read_text() == (templates / name).read_text(), name

@@ -1061,8 +1061,6 @@ class _Facts:
         alt = node.child_by_field_name("alternative")
         fn = an.enclosing_function(node)
         test_main = an.is_test_main(fn)
-        if not test_main and self._helper_process(fn):
-            return
         found = None
         for branch in (cons, alt):
             if branch is None or branch.type != "block":
@@ -1070,7 +1068,7 @@ class _Facts:
             found = self._exit_in(branch, fn, test_main)
             if found is not None:
                 break
-        if found is None:
+        if found is None or (not test_main and self._helper_process(fn)):
             return
         what, kind = found[0], found[1]
         # A bare return gives the prefilter no token to see, so it only counts env reads
