@@ -9,8 +9,8 @@ The corpus is Django 5.2's source distribution from the package index (``pip dow
 in ``benchmarks/.corpus/``. Each tree is its own git repository with an empty lint-integration
 and Ruff config, so nothing from this repository's settings applies. Commands run in rounds
 (each command once per round, ``--runs`` rounds) so that a busy machine slows them alike; the
-table shows medians, the ratios the targets are stated in, and peak memory (resident set of
-the whole process tree, sampled, and of the largest single process).
+table shows medians, the ratios the targets are stated in, and the peak memory of the whole
+process tree (proportional set sizes, sampled).
 """
 
 from __future__ import annotations
@@ -68,8 +68,10 @@ class Measure:
 
     @property
     def peak_mb(self) -> float:
-        largest = max(self.rss_kb) if self.rss_kb else 0
-        return max(largest, self.tree_kb or 0) / 1024
+        """The process tree's sampled peak; the largest single process when not sampled."""
+        if self.tree_kb:
+            return self.tree_kb / 1024
+        return (max(self.rss_kb) if self.rss_kb else 0) / 1024
 
 
 def log(message: str) -> None:
@@ -190,7 +192,11 @@ def run_once(cmd: list[str], cwd: Path, ok: tuple[int, ...], env=None) -> tuple[
 
 
 def tree_peak(cmd: list[str], cwd: Path, env=None) -> int | None:
-    """Peak total RSS (KiB) of the command's process tree, sampled every 5 ms (psutil)."""
+    """Peak memory (KiB) of the command's process tree, sampled every 10 ms (psutil).
+
+    Each process counts its proportional set size where the OS reports it (Linux): pages that
+    forked workers share with their parent count once, not once per process.
+    """
     try:
         import psutil
     except ImportError:
@@ -212,11 +218,11 @@ def tree_peak(cmd: list[str], cwd: Path, env=None) -> int | None:
             try:
                 for p in [root, *root.children(recursive=True)]:
                     with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
+                        total += _footprint(p)
             except psutil.Error:
                 break
             peak = max(peak, total)
-            time.sleep(0.005)
+            time.sleep(0.01)
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -224,6 +230,15 @@ def tree_peak(cmd: list[str], cwd: Path, env=None) -> int | None:
     done.set()
     thread.join()
     return peak // 1024
+
+
+def _footprint(process) -> int:
+    try:
+        return process.memory_full_info().pss
+    except (AttributeError, OSError):
+        return process.memory_info().rss
+    except Exception:  # psutil.AccessDenied and friends: fall back to the resident set
+        return process.memory_info().rss
 
 
 def bench(

@@ -135,7 +135,7 @@ run_options = [
         type=click.IntRange(min=1),
         expose_value=False,
         callback=_remember,
-        help="Worker processes for parsing (default: one per CPU; 1 disables the pool).",
+        help="Worker processes for parsing (default: one per idle CPU; 1 disables the pool).",
     ),
 ]
 

@@ -221,10 +221,11 @@ def _remember(key: str, status: int, stdout: bytes, stderr: bytes) -> None:
         return
     dirs, paths = manifest.recorded
     configs, gits = _config_candidates(manifest)
-    extra = [(p, _stamp(p)) for p in sorted(configs | _tool_files())]
+    config_stamps = [(p, _stamp(p)) for p in sorted(configs)]
     limit = manifest.started_ns - manifest_module.RACY_NS
-    if any(stamp is not None and stamp[0] >= limit for _path, stamp in extra):
-        return  # a config or tool file changed a moment ago: not trusted yet
+    if any(stamp is not None and stamp[0] >= limit for _path, stamp in config_stamps):
+        return  # a config file changed a moment ago: not trusted yet
+    extra = config_stamps + [(p, _stamp(p)) for p in sorted(_tool_files())]
     entry = {
         "key": key,
         "status": status,

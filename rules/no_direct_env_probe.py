@@ -11,13 +11,14 @@ Finds integration suites that read a dependency's environment variable directly:
 writes (`os.environ["X"] = ...`), `monkeypatch.setenv` and `t.Setenv` are not probes. Runner
 scripts and the shared helper may read the environment.
 
-In Python, a read is a dependency probe when the variable's name says where or with which
-credentials to reach something (`*_URL`, `*_HOST`, `*_DSN`, `*_TOKEN`, `*_PASSWORD`, `*_DB`,
-...); knobs such as `DEBUG_TESTS` or `*_THRESHOLD` are left alone. Reads that only save and
+A read is a dependency probe when the variable's name says where or with which credentials to
+reach something (`*_URL`, `*_HOST`, `*_DSN`, `*_TOKEN`, `*_PASSWORD`, `*_DB`, ...); knobs such
+as `DEBUG_TESTS`, `UPDATE_GOLDEN` or `*_THRESHOLD` are left alone. Reads that only save and
 restore a variable, guard its removal, or assert what the code under test set are environment
-hygiene, not probes; so are reads in handlers and settings modules kept under `tests/` that are
-not test code (they import no test framework). A read whose value only feeds a skip gate is
-reported through the gate (`no-skip-on-env`).
+hygiene, not probes; so are reads in code kept among the suites that is not test code: Python
+handlers and settings modules that import no test framework, a sample app with its own
+`package.json` under a test folder, a Go `package main` program. A read whose value only feeds
+a skip gate is reported through the gate (`no-skip-on-env`).
 
 ## Why is this bad?
 A direct read returns `None` or `""` when the variable is missing, so the test quietly runs

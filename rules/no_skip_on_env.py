@@ -10,7 +10,11 @@ early or exit 0 because an environment variable is missing or falsy: pytest `ski
 `cond ? describe : describe.skip` and `describe.skipIf`, Go `t.Skip`, shell `exit 0`. Gates hidden
 behind a marker, decorator factory or predicate helper are reported once, at their definition.
 A skip because a variable is *set* (an opt-out knob such as `DEBUG_LOG`) is not reported; gates on
-legacy toggles, CI detection or `INTEGRATION_MODE` itself are reported by their own rules.
+legacy toggles, CI detection or `INTEGRATION_MODE` itself are reported by their own rules. Nor are
+an `exit 0` after a runner's last suite command (an optional notification or upload), a return
+from a Go test helper (it hands control back to the test) and the entry check of a Go helper
+process (`GO_WANT_HELPER_PROCESS`). A gate comparing a variable with a value (`X != "on"`) is an
+opt-in switch: it is reported with the advice to run live-only tests in cluster mode.
 
 ## Why is this bad?
 A skipped integration test is green and proves nothing. In repo/local mode the suite must run

@@ -377,6 +377,12 @@ def entry_point(root: Path, *args: str):
     return done.returncode, done.stdout, done.stderr, marker.read_text() == "True"
 
 
+def _tool_mtime() -> int:
+    from lint_integration.cache import tool_files
+
+    return max(os.stat(p).st_mtime_ns for p in tool_files())
+
+
 def test_an_unchanged_check_is_replayed_without_loading_the_tool(write):
     root = write(
         {
@@ -386,13 +392,17 @@ def test_an_unchanged_check_is_replayed_without_loading_the_tool(write):
         }
     )
     args = ("check", "tests", "--output-format", "concise")
-    age(root)
-    first = entry_point(root, *args)
-    assert first[0] == 1 and b"test_orders.py" in first[1] and first[3]  # a full run
-    age(root)
-    second = entry_point(root, *args)  # remembers its output
+    for _attempt in range(3):  # the tool's own files may be edited meanwhile (a new tool)
+        before = _tool_mtime()
+        age(root)
+        first = entry_point(root, *args)
+        assert first[0] == 1 and b"test_orders.py" in first[1] and first[3]  # a full run
+        age(root)
+        second = entry_point(root, *args)  # remembers its output
+        third = entry_point(root, *args)
+        if _tool_mtime() == before:
+            break
     assert second[:3] == first[:3] and second[3]
-    third = entry_point(root, *args)
     assert third[:3] == first[:3]
     assert third[3] is False  # replayed: the command line was never even imported
     (root / "tests" / "test_plain.py").write_text("import os\nX = os.getenv('PAYMENTS_KEY')\n")

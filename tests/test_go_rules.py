@@ -346,16 +346,24 @@ def test_mangled_sources_never_raise():
 
 def test_field_knobs_helpers_and_new_expressions():
     """Go 1.26 ``new(expr)`` parses; knobs (``ARTIFACTS``, ``UPDATE_GOLDEN``) are not probes;
-    a helper's early return, a teardown branch and a helper process's entry check are not
-    skips; tests and subtests that return early are."""
+    a helper's early return, a teardown branch, a helper process's entry check and opt-out
+    knobs (``TEST_SKIP_GIT`` set, ``SKIP_SLOW_TESTS == "1"``) are not skips; tests and subtests
+    that return early are, and so is an opt-in switch (with cluster advice)."""
     findings = lint(FIXTURES, "field/knobs_test.go")
     assert spans(findings) == [
         (30, 9, 30, 35, "LI002"),  # LEDGER_DB_URL
         (31, 2, 34, 3, "LI001"),  # the test itself returns early
         (36, 10, 36, 35, "LI002"),  # LEDGER_USER2: a numbered credential word
         (39, 3, 41, 4, "LI001"),  # a t.Run subtest returns early
+        (62, 2, 64, 3, "LI001"),  # an opt-in switch compared with "on"
     ]
     assert "`LEDGER_TOKEN`" in findings[1].message
+    # An opt-in switch is not a missing dependency: no RequireEnv advice, no fix.
+    assert findings[4].message == (
+        "`t.Skipf` skips the test based on env var `STORAGE_S3_INTEGRATION_TEST`; run live-only "
+        "tests on INTEGRATION_MODE=cluster through the helper"
+    )
+    assert findings[4].fix is None
 
 
 def test_field_fixes_leave_unreported_reads_and_the_os_import_alone(tmp_path: Path):
@@ -368,7 +376,9 @@ def test_field_fixes_leave_unreported_reads_and_the_os_import_alone(tmp_path: Pa
     for knob in ("UPDATE_GOLDEN", "ARTIFACTS", "TEST_NOCLEANUP"):
         assert f'os.Getenv("{knob}")' in text
     _imports_match_uses(text)
-    assert lint(tmp_path, "field/knobs_test.go") == []
+    # Only the opt-in switch, which has no mechanical fix, is left.
+    [left] = lint(tmp_path, "field/knobs_test.go")
+    assert left.code == "LI001" and "`STORAGE_S3_INTEGRATION_TEST`" in left.message
 
 
 def test_field_program_under_a_test_folder_is_not_a_suite():
@@ -389,3 +399,27 @@ def test_prefilter_ignores_types_named_environment():
     text = b"package github\ntype Environment struct{}\nfunc (e *Environment) GetName() {}\n"
     assert not golang.might_match(text, "other", config)
     assert not golang.might_match(text, "suite", config)
+
+
+@pytest.mark.parametrize(
+    ("name", "dependency"),
+    [
+        ("ORDERS_DB_URL", True),
+        ("GH_TEST_ORG_USER3", True),  # a numbered credential word
+        ("TEST_GITEA_SMEEURL", True),  # a glued location word
+        ("WATSONX_AI_APIKEY", True),
+        ("STORAGE_AZBLOB_CREDENTIAL", True),
+        ("S3_BUCKET", True),
+        ("PIPER_tmsServiceKey", True),  # camelCase words
+        ("ARTIFACTS", False),
+        ("UPDATE_GOLDEN", False),
+        ("TEST_NOCLEANUP", False),
+        ("GOPROXY", False),
+        ("LANGCHAIN_CALLBACKS_BACKGROUND", False),
+        ("MONKEY_PATCHED", False),
+    ],
+)
+def test_which_names_are_dependencies(name: str, dependency: bool):
+    from lint_integration.languages.envfacts import names_dependency
+
+    assert names_dependency(name) is dependency

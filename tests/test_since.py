@@ -145,6 +145,9 @@ def test_cli_errors_exit_2(cli, repo, tmp_path_factory):
     result = cli(["check", "--since", "nope", str(repo)])
     assert result.exit_code == 2
     assert "unknown git ref 'nope'" in result.output
+    result = cli(["fix", "--since", "nope", str(repo)])
+    assert result.exit_code == 2
+    assert "unknown git ref 'nope'" in result.output
 
 
 def test_cli_lints_only_what_changed(cli, write, monkeypatch):

@@ -488,3 +488,33 @@ def test_field_sample_app_verdict_follows_its_package_json_through_the_cache(tmp
     assert [f.code for f in check()] == ["LI002"]
     (tmp_path / "test" / "app" / "package.json").write_text('{"name": "app"}\n')
     assert check() == []
+
+
+def test_fix_import_follows_a_file_written_without_semicolons(tmp_path: Path):
+    suite = tmp_path / "a.test.ts"
+    suite.write_text(
+        "import { it } from 'vitest'\n\n"
+        "it('x', () => {\n  const url = process.env.ORDERS_URL\n  connect(url)\n})\n"
+    )
+    config = load_config(None, tmp_path)
+    files = discover([tmp_path], config).files
+    fix_run(files, config, RuleSelection(config), [], FixOptions(run_options=NO_CACHE))
+    assert suite.read_text() == (
+        "import { it } from 'vitest'\n"
+        "import { requireEnv } from '@platform/integration-mode'\n\n"
+        "it('x', () => {\n  const url = requireEnv('ORDERS_URL')\n  connect(url)\n})\n"
+    )
+
+
+def test_field_opt_in_switch_gets_cluster_advice_and_opt_out_knobs_are_quiet():
+    """Skipping unless a switch is on is reported (run it in cluster mode); skipping because a
+    knob is set (``SKIP_SLOW=1``, lines 12 and on) is not a missing dependency."""
+    findings = lint(FIXTURES, "field/__tests__/opt_in.test.ts")
+    assert spans(findings) == [(5, 2, 5, 41, "LI001"), (9, 1, 9, 47, "LI001")]
+    assert findings[0].message == (
+        "`describe.skip` chosen based on env var `PAYMENTS_LIVE_CHECKS`; run live-only tests on "
+        "INTEGRATION_MODE=cluster through the helper"
+    )
+    assert findings[0].fix is None
+    assert "requireEnv('PAYMENTS_API_URL')" in findings[1].message
+    assert findings[1].fix is not None

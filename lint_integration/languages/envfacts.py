@@ -50,6 +50,9 @@ class SkipGate:
     fix: Fix | None = None
     # Where no test is at hand (Go TestMain): the advice replaces the per-variable hint.
     advice: str | None = None
+    # The condition compares a variable with a value (``X != "on"``): an opt-in switch, not a
+    # missing dependency.
+    opt_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,14 @@ def skip_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
         if gate.names and not names:
             continue
         known = [n for n in names if n]
-        if any(config.is_legacy_toggle(n) for n in known):
+        if gate.opt_in or any(config.is_legacy_toggle(n) for n in known):
             advice = "run live-only tests on INTEGRATION_MODE=cluster through the helper"
         elif known and len(known) == len(names):
             hint = " and ".join(analysis.require_hint(n) for n in sorted(set(known)))
             advice = f"use {hint} so repo mode runs on mocks and cluster mode fails fast"
         else:
             advice = "require the variable through the helper instead of skipping"
-        if gate.advice and not any(config.is_legacy_toggle(n) for n in known):
+        if gate.advice and not gate.opt_in and not any(config.is_legacy_toggle(n) for n in known):
             advice = gate.advice
         message = f"{gate.what} based on {_names(names)}; {advice}"
         out.append(ctx.finding(rule, gate.start, gate.end, message, fix=gate.fix))
@@ -138,20 +141,62 @@ def probe_name(name: str, config) -> bool:
 
 
 # Words that name a location or a credential even glued to a prefix (``SMEEURL``, ``APIKEY``).
-_GLUED_SUFFIXES = ("URL", "URI", "DSN", "APIKEY", "TOKEN")
+_GLUED_SUFFIXES = (
+    "URL",
+    "URI",
+    "DSN",
+    "APIKEY",
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "CREDENTIAL",
+    "ENDPOINT",
+)
 
 
 def names_dependency(name: str) -> bool:
-    """The Python frontend's test, also through numbered words (``ORG_USER2``, ``DB1_HOST``)
-    and a few unmistakable glued suffixes."""
+    """The Python frontend's test, also through camelCase and numbered words (``serviceKey``,
+    ``ORG_USER2``, ``DB1_HOST``) and a few unmistakable glued suffixes."""
     from lint_integration.languages.python.facts import looks_like_dependency
 
-    upper = name.upper()
+    upper = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).upper()  # tmsServiceKey: TMS_SERVICE_KEY
     if looks_like_dependency(upper) or looks_like_dependency(re.sub(r"(?<=[A-Z])\d+", "", upper)):
         return True
     return any(
         word.endswith(suffix) for word in re.split(r"[_\-\d]+", upper) for suffix in _GLUED_SUFFIXES
     )
+
+
+def compares_with_value(cond, binary_types, ops, is_env, literal, binding_value) -> bool:
+    """Does ``cond`` (or a constant it names) compare an env-derived value with a non-empty
+    literal? ``X != "on"``, ``process.env.RUN_LIVE === 'true'``: an opt-in switch.
+
+    The frontends pass their tree vocabulary: ``is_env(node)``, ``literal(node) -> str | None``
+    and ``binding_value(identifier) -> node | None`` (a constant's value)."""
+    stack, seen = [cond], 0
+    while stack and seen < 200:
+        node = stack.pop()
+        seen += 1
+        if node is None:
+            continue
+        if node.type in binary_types:
+            op = node.child_by_field_name("operator")
+            if op is not None and op.type in ops:
+                left = node.child_by_field_name("left")
+                right = node.child_by_field_name("right")
+                for value, other in ((left, right), (right, left)):
+                    text = literal(value) if value is not None else None
+                    if text and other is not None and is_env(other):
+                        return True
+        if node.type == "identifier":
+            value = binding_value(node)
+            if value is not None:
+                stack.append(value)
+            continue
+        if node.type in ("func_literal", "arrow_function", "function_expression"):
+            continue
+        stack.extend(node.named_children)
+    return False
 
 
 def _is_probe(read: EnvRead, config) -> bool:

@@ -34,6 +34,7 @@ from lint_integration.languages.envfacts import (
     ModeValue,
     Positions,
     SkipGate,
+    compares_with_value,
     literal_fragments,
     parse_failure,
     probe_name,
@@ -1070,6 +1071,12 @@ class _Facts:
                 break
         if found is None or (not test_main and self._helper_process(fn)):
             return
+        # Skipping because a variable is set (``TEST_SKIP_GIT``) is an opt-out knob, not a
+        # missing dependency: neither a gate nor a probe.
+        if self._fires_when_set(cond, branch is cons):
+            self.gate_conditions.append(node.child_by_field_name("initializer"))
+            self.gate_conditions.append(cond)
+            return
         what, kind = found[0], found[1]
         # A bare return gives the prefilter no token to see, so it only counts env reads
         # visible in this file (sibling files of the package are not consulted).
@@ -1091,9 +1098,48 @@ class _Facts:
                 f"run the tests in every mode and require variables in the tests that use them "
                 f"with {an.helper_pkg}.RequireEnv(t, ...)"
             )
-        self.pending_gates.append((what, names, start, end, node.id, advice))
-        if unit is not None:
+        opt_in = self._opt_in(cond)
+        self.pending_gates.append((what, names, start, end, node.id, advice, opt_in))
+        if unit is not None and not opt_in:
             self.units[node.id] = unit
+
+    def _fires_when_set(self, cond, skips_when: bool) -> bool:
+        """Does the skip happen when the variables are set (or set to a value)?"""
+        an = self.an
+        presence = an.presence(cond)
+        if presence is not None:
+            return presence[1] is skips_when
+        node, negated = _unwrap(cond), False
+        while node is not None and node.type == "unary_expression" and _op(node) == "!":
+            node, negated = _unwrap(node.child_by_field_name("operand")), not negated
+        if node is None or node.type != "binary_expression" or _op(node) not in ("==", "!="):
+            return False
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        for value, other in ((left, right), (right, left)):
+            if value is None or other is None or not _string_value(value, an):
+                continue
+            if an.expr_env(other) is not None:
+                return ((_op(node) == "==") is not negated) is skips_when
+        return False
+
+    def _opt_in(self, cond) -> bool:
+        an = self.an
+
+        def binding_value(ident):
+            binding = an.binding_at(ident)
+            if binding is None or binding.kind not in ("var", "const") or binding.later:
+                return None
+            return binding.values[0][0] if len(binding.values) == 1 else None
+
+        return compares_with_value(
+            cond,
+            ("binary_expression",),
+            ("==", "!="),
+            lambda n: an.expr_env(n) is not None,
+            lambda n: _string_value(n, an),
+            binding_value,
+        )
 
     def _helper_process(self, fn) -> bool:
         """A test that ends the process itself (``defer os.Exit(0)``) is the entry point of a
@@ -1473,8 +1519,10 @@ class _Facts:
             self.result.reads.append(
                 EnvRead(name, start, end, False, gated, decides, fixes.get(node.id))
             )
-        for what, names, start, end, key, advice in self.pending_gates:
-            self.result.gates.append(SkipGate(what, names, start, end, fixes.get(key), advice))
+        for what, names, start, end, key, advice, opt_in in self.pending_gates:
+            self.result.gates.append(
+                SkipGate(what, names, start, end, fixes.get(key), advice, opt_in)
+            )
 
 
 def _field_is(parent, name: str, node) -> bool:

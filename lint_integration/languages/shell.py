@@ -1209,36 +1209,56 @@ class ShellAnalysis:
 
     def _decides_mode(self, statements: list[Any]) -> bool:
         """True when ``statements`` set the mode, a toggle, an alias, or ``*MODE*=cluster``."""
-        config = self.config
-        for stmt in statements:
-            for sub in _walk(stmt):
-                if sub.type != "variable_assignment":
-                    continue
-                name_node = sub.child_by_field_name("name")
-                value_node = sub.child_by_field_name("value")
-                name = name_node.text.decode() if name_node is not None else ""
-                value = literal(value_node) if value_node is not None else None
-                if (
-                    name in self.mode_vars
-                    or config.is_legacy_toggle(name)
-                    or config.is_mode_alias(name)
-                    or (
-                        value in facts.VALID_MODES
-                        and ("MODE" in name.upper() or value == "cluster")
-                    )
-                ):
-                    return True
-        return False
+        spans = self._deciding_assignments
+        return any(
+            stmt.start_byte <= start and end <= stmt.end_byte
+            for stmt in statements
+            for start, end in spans
+        )
 
-    @staticmethod
-    def _in_subshell(node) -> bool:
+    @cached_property
+    def _deciding_assignments(self) -> list[tuple[int, int]]:
+        """Byte ranges of the assignments ``_decides_mode`` looks for, found in one walk (a walk
+        per branch is quadratic in the nesting depth)."""
+        config = self.config
+        spans = []
+        for sub in _walk(self.root):
+            if sub.type != "variable_assignment":
+                continue
+            name_node = sub.child_by_field_name("name")
+            value_node = sub.child_by_field_name("value")
+            name = name_node.text.decode() if name_node is not None else ""
+            value = literal(value_node) if value_node is not None else None
+            if (
+                name in self.mode_vars
+                or config.is_legacy_toggle(name)
+                or config.is_mode_alias(name)
+                or (value in facts.VALID_MODES and ("MODE" in name.upper() or value == "cluster"))
+            ):
+                spans.append((sub.start_byte, sub.end_byte))
+        return spans
+
+    def _in_subshell(self, node) -> bool:
         """True inside ``( ... )`` or ``$( ... )``, where ``exit`` leaves only the subshell."""
-        parent = node.parent
-        while parent is not None:
-            if parent.type in ("subshell", "command_substitution", "process_substitution"):
-                return True
-            parent = parent.parent
-        return False
+        return node.id in self._subshell_nodes
+
+    @cached_property
+    def _subshell_nodes(self) -> set[int]:
+        """Ids of the nodes below a subshell, found in one walk (walking up from every node is
+        quadratic in the nesting depth, and each step up is itself a walk down from the root)."""
+        inside: set[int] = set()
+        stack = [(self.root, False)]
+        while stack:
+            node, below = stack.pop()
+            if below:
+                inside.add(node.id)
+            below = below or node.type in (
+                "subshell",
+                "command_substitution",
+                "process_substitution",
+            )
+            stack.extend((child, below) for child in node.children)
+        return inside
 
     # Runners ------------------------------------------------------------------------------
 

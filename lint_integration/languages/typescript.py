@@ -33,6 +33,7 @@ from lint_integration.languages.envfacts import (
     ModeValue,
     Positions,
     SkipGate,
+    compares_with_value,
     literal_fragments,
     parse_failure,
     probe_name,
@@ -1224,13 +1225,70 @@ class _Facts:
         )
 
     # gates
-    def _gate(self, what: str, info: EnvInfo, node, cond, fix=None, end_node=None) -> None:
+    def _gate(
+        self, what: str, info: EnvInfo, node, cond, fix=None, end_node=None, skips_when=None
+    ) -> None:
+        """Record a gate; ``skips_when`` is the value of ``cond`` that skips (None: unknown)."""
+        if skips_when is not None and self._fires_when_set(cond, skips_when):
+            # Skipping because a variable is set (``SKIP_SLOW=1``) is an opt-out knob, not a
+            # missing dependency: neither a gate nor a probe.
+            self.gate_conditions.append(cond)
+            return
         start = self.an.pos.loc(node.start_byte)
         end = self.an.pos.loc((end_node or node).end_byte)
+        opt_in = self._opt_in(cond)
+        names = tuple(sorted(info.names, key=str))
         self.result.gates.append(
-            SkipGate(what, tuple(sorted(info.names, key=str)), start, end, fix)
+            SkipGate(what, names, start, end, None if opt_in else fix, opt_in=opt_in)
         )
         self.gate_conditions.append(cond)
+
+    def _fires_when_set(self, cond, skips_when: bool) -> bool:
+        """Does the skip happen when the variables are set (or set to a value)?"""
+        an = self.an
+        presence = an.presence(cond)
+        if presence is not None:
+            return presence[1] is skips_when
+        node, negated = _unwrap(cond), False
+        for _ in range(8):
+            if node.type == "unary_expression" and _op(node) == "!":
+                node, negated = _unwrap(node.child_by_field_name("argument")), not negated
+            elif node.type == "identifier":
+                binding = an.binding_at(node)
+                if binding is None or not binding.const or binding.value is None:
+                    break
+                node = _unwrap(binding.value)
+            else:
+                break
+        if node.type != "binary_expression" or _op(node) not in ("==", "===", "!=", "!=="):
+            return False
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        for value, other in ((left, right), (right, left)):
+            if value is None or other is None or not _string_value(value, an):
+                continue
+            if an.expr_env(other) is not None:
+                equal = _op(node) in ("==", "===")
+                return (equal is not negated) is skips_when
+        return False
+
+    def _opt_in(self, cond) -> bool:
+        an = self.an
+
+        def binding_value(ident):
+            binding = an.binding_at(ident)
+            if binding is None or binding.kind != "var" or not binding.const:
+                return None
+            return binding.value
+
+        return compares_with_value(
+            cond,
+            ("binary_expression",),
+            ("==", "!=", "===", "!=="),
+            lambda n: an.expr_env(n) is not None,
+            lambda n: _string_value(n, an),
+            binding_value,
+        )
 
     def _ternary(self, node) -> None:
         an = self.an
@@ -1256,7 +1314,7 @@ class _Facts:
         fix = None
         if self.suite and found is not None:
             fix = self.fixer.ternary_fix(node, cond, pair, info)
-        self._gate(f"{skip_text} chosen", info, node, cond, fix)
+        self._gate(f"{skip_text} chosen", info, node, cond, fix, skips_when=not pair[2])
 
     def _call_gate(self, call) -> None:
         an = self.an
@@ -1287,7 +1345,8 @@ class _Facts:
                 if (self.suite)
                 else None
             )
-            self._gate(f"`{an.t(fn)}` skips", info, call, cond, fix)
+            skips_when = not GATE_METHODS[method]
+            self._gate(f"`{an.t(fn)}` skips", info, call, cond, fix, skips_when=skips_when)
         elif fn.type == "identifier" and an.factory(an.binding_at(fn)):
             info = an.expr_env(cond)
             if info is not None:
@@ -1299,7 +1358,7 @@ class _Facts:
             return
         info = self.an.expr_env(cond)
         if info is not None:
-            self._gate(f"`{self.an.t(fn)}(...)` skips", info, call, cond)
+            self._gate(f"`{self.an.t(fn)}(...)` skips", info, call, cond, skips_when=True)
 
     def _if_gate(self, node) -> None:
         an = self.an
@@ -1322,7 +1381,7 @@ class _Facts:
                 fix = None
                 if self.suite and early == "return" and alt is None:
                     fix = self.fixer.early_return_fix(node, cond, callback[0], info)
-                self._gate(what, info, node, cond, fix, end_node=end)
+                self._gate(what, info, node, cond, fix, end_node=end, skips_when=True)
                 return
         branches = [b for b in (cons, alt) if b is not None]
         skipped = [s for b in branches for s in _registrations(b, an) if s[1]]
@@ -1636,6 +1695,14 @@ class _TsFixer:
                     return self.an.t(source)[0]
         return "'"
 
+    def _semicolon(self) -> str:
+        """``;`` unless the file's top-level statements are written without semicolons."""
+        kinds = ("import_statement", "lexical_declaration", "expression_statement")
+        statements = [c for c in self.an.tree.root_node.named_children if c.type in kinds]
+        if statements and not any(self.an.t(c).rstrip().endswith(";") for c in statements):
+            return ""
+        return ";"
+
     def require_import(self):
         """(local name of requireEnv, edits adding its import) or None when it cannot be added."""
         if self._import_done:
@@ -1665,7 +1732,8 @@ class _TsFixer:
                     (self._edit(last.end_byte, last.end_byte, ", requireEnv"),),
                 )
                 return self._import
-        line = f"import {{ requireEnv }} from {quote}{self.module}{quote};"
+        semi = self._semicolon()
+        line = f"import {{ requireEnv }} from {quote}{self.module}{quote}{semi}"
         if imports:
             last = imports[-1]
             edit = self._edit(last.end_byte, last.end_byte, "\n" + line)
@@ -1678,7 +1746,7 @@ class _TsFixer:
             ]
             if requires:
                 last = requires[-1]
-                line = f"const {{ requireEnv }} = require({quote}{self.module}{quote});"
+                line = f"const {{ requireEnv }} = require({quote}{self.module}{quote}){semi}"
                 edit = self._edit(last.end_byte, last.end_byte, "\n" + line)
             else:
                 first = next(
