@@ -29,6 +29,8 @@ DEFAULT_LEGACY_TOGGLES = (
     "RUN_LIVE_TESTS",
     "*_INTEGRATION_USE_LIVE_DB",
     "*_USE_LIVE_*",
+    "USE_MOCK_*",
+    "*_USE_MOCK_*",
 )
 DEFAULT_MODE_ALIASES = (
     "TEST_MODE",
