@@ -1060,7 +1060,38 @@ def might_match(raw: bytes, role: str, config) -> bool:
 
 
 def _compose(text: str) -> list[Any]:
+    _check_depth(text)
     return list(yaml.compose_all(text, Loader=_loader()))
+
+
+# libyaml's composer recurses on the C stack once per level of nesting and kills the process a
+# few tens of thousands of levels deep; real configuration is a few dozen deep.
+MAX_DEPTH = 5000
+
+
+def _check_depth(text: str) -> None:
+    """Raise ParseFailure when ``text`` nests deeper than MAX_DEPTH.
+
+    A level takes a bracket or more indentation (at most two levels per column: a block sequence
+    may sit at its parent key's indentation), so most files are cleared by counting; the rest
+    are measured on the event stream, which libyaml produces without recursing.
+    """
+    longest = max(map(len, text.split("\n")), default=0)
+    if text.count("[") + text.count("{") + 2 * longest <= MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_loader()):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise ParseFailure(
+                    f"nesting too deep to parse (more than {MAX_DEPTH} levels)",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 _MULTILINE_ACTION = re.compile(r"\{\{.*?\}\}", re.S)

@@ -141,6 +141,7 @@ class Builder:
         self._busy: set[int] = set()
         self._sets: list | None = None
         self._restored: set[str] | None = None
+        self._own_writes: dict[int, list] = {}
 
     # -- the pipeline ----------------------------------------------------------------------
 
@@ -161,7 +162,7 @@ class Builder:
         for read in reads:
             self._mark_read(read)
             if not (read.in_gate or read.gate_only):
-                read.hygiene = self._hygiene(read)
+                read.hygiene = self._hygiene(read) or self._written_earlier(read)
         a = self.analysis
         a.reads = reads
         a.gates = [g for g in gates if g.category != ALLOWED]
@@ -567,6 +568,25 @@ class Builder:
             node = up
         return False
 
+    def _written_earlier(self, read: EnvRead) -> bool:
+        """The same function set or removed the variable before reading it
+        (``monkeypatch.setenv("X", v)`` ... ``os.environ["X"]``): it reads back its own value,
+        not a dependency's."""
+        if not read.var:
+            return False
+        func = next(
+            (up for up in self.tree.ancestors(read.node) if isinstance(up, cst.FunctionDef)), None
+        )
+        if func is None:
+            return False
+        writes = self._own_writes.get(id(func))
+        if writes is None:
+            collector = _EnvWrites(self)
+            func.body.visit(collector)
+            writes = self._own_writes[id(func)] = collector.found
+        start = self.analysis.span(read.node)[0]
+        return any(var == read.var and self.analysis.span(node)[0] < start for var, node in writes)
+
     def _restored_values(self) -> set[str]:
         """Dotted names written back into the environment (``os.environ[X] = self.saved``)."""
         if self._restored is None:
@@ -962,6 +982,49 @@ class Builder:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+class _EnvWrites(cst.CSTVisitor):
+    """Literal-named writes and removals of environment variables in one function body."""
+
+    _METHODS = frozenset({"setenv", "delenv", "pop", "unsetenv", "putenv"})
+
+    def __init__(self, builder: Builder) -> None:
+        self.builder = builder
+        self.found: list[tuple[str, cst.CSTNode]] = []
+
+    def _subscript(self, target, stmt) -> None:
+        if not isinstance(target, cst.Subscript) or len(target.slice) != 1:
+            return
+        key = target.slice[0].slice
+        scope = self.builder.tree.scope_of.get(stmt)
+        if isinstance(key, cst.Index) and scope is not None:
+            name = string_value(key.value)
+            if name and self.builder.ev._is_environ(target.value, scope):
+                self.found.append((name, stmt))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._subscript(target.target, node)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        target = node.target
+        for t in [e.value for e in target.elements] if isinstance(target, cst.Tuple) else [target]:
+            self._subscript(t, node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in self._METHODS):
+            return
+        args = [a for a in node.args if a.keyword is None and a.star == ""]
+        name = string_value(args[0].value) if args else None
+        if not name:
+            return
+        scope = self.builder.tree.scope_of.get(node)
+        if func.attr.value in ("setenv", "delenv") or (
+            scope is not None and self.builder.ev._is_environ(func.value, scope)
+        ):
+            self.found.append((name, node))
 
 
 _ENV_WRITE_METHODS = frozenset(

@@ -316,10 +316,11 @@ def _target_loads(target) -> list[cst.CSTNode]:
 
 
 def _unknown_target(tree: Tree, target, scope: Scope, stmt) -> None:
-    _bind_target(tree, target, None, scope, stmt)
     if isinstance(target, cst.Name):
-        # ``_bind_target`` made it an assign of None; that is an unknown value.
-        scope.bindings[target.value][-1].kind = "unknown"
+        # Bound here, not looked up after: ``global``/``nonlocal`` names bind in another scope.
+        scope.add(Binding(target.value, "unknown", scope, node=stmt))
+    else:
+        _bind_target(tree, target, None, scope, stmt)
 
 
 def _h_name(tree: Tree, node: cst.Name, scope, stack) -> bool:

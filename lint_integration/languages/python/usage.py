@@ -71,17 +71,21 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def importer_uses(project, path: str, config, fixtures: bool = False) -> ImporterUses:
-    """Uses of ``path``'s names in the modules below its test root (memoized per project).
+    """Uses of ``path``'s names in the modules below its test root (once per run).
 
     With ``fixtures``, count instead the tests below a conftest that request each fixture.
+    Every file read and directory listed is recorded with the project, so a cached result that
+    depends on these counts is reused only while the importers are unchanged.
     """
-    per_project = _CACHE.setdefault(project, {})
     key = (os.path.abspath(path), fixtures)
-    found = per_project.get(key)
-    if found is None:
-        found = _scan(key[0], config, fixtures)
-        per_project[key] = found
-    return found
+    derive = getattr(project, "derive", None)
+    if derive is None:
+        per_project = _CACHE.setdefault(project, {})
+        found = per_project.get(key)
+        if found is None:
+            found = per_project[key] = _scan(key[0], config, fixtures, None)
+        return found
+    return derive(("python-importer-uses", *key), lambda: _scan(key[0], config, fixtures, project))
 
 
 def search_root(path: str, limit: str | None) -> str:
@@ -107,9 +111,11 @@ def search_root(path: str, limit: str | None) -> str:
     return root
 
 
-def _candidates(root: str, skip: str):
+def _candidates(root: str, skip: str, project=None):
     count = 0
     for directory, dirs, files in os.walk(root):
+        if project is not None:
+            project.note_listing(directory, [*dirs, *files])
         dirs[:] = sorted(d for d in dirs if d not in _PRUNE and not d.startswith("."))
         for name in sorted(files):
             if not name.endswith(".py"):
@@ -130,13 +136,13 @@ def _module_stem(path: str) -> str:
     return base[:-3]
 
 
-def _scan(path: str, config, fixtures: bool) -> ImporterUses:
+def _scan(path: str, config, fixtures: bool, project) -> ImporterUses:
     result = ImporterUses(scanned=True)
     limit = str(config.root) if getattr(config, "root", None) else None
     is_conftest = fixtures and os.path.basename(path) == "conftest.py"
     root = os.path.dirname(path) if is_conftest else search_root(path, limit)
     stem = _module_stem(path).encode()
-    for candidate in _candidates(root, path):
+    for candidate in _candidates(root, path, project):
         try:
             if os.path.getsize(candidate) > MAX_BYTES:
                 continue
@@ -144,6 +150,8 @@ def _scan(path: str, config, fixtures: bool) -> ImporterUses:
                 raw = fh.read()
         except OSError:
             continue
+        if project is not None:
+            project.note_read(candidate, raw)
         imports_it = stem in raw and not fixtures
         if not imports_it and not (is_conftest and b"def test" in raw):
             continue
