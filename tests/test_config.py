@@ -81,7 +81,8 @@ def test_legacy_toggle_patterns():
         ),
         (
             '[tool.lint-integration.helper]\npython_module = "x"\n',
-            "unknown key 'tool.lint-integration.helper.python_module' (did you mean 'python-module'?)",
+            "unknown key 'tool.lint-integration.helper.python_module' "
+            "(did you mean 'python-module'?)",
         ),
         ("[tool.lint-integration\n", "not valid TOML"),
     ],

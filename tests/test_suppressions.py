@@ -15,7 +15,12 @@ def covered(text: str, f: Finding) -> bool:
 
 
 def test_ignore_on_the_line_and_the_line_before():
-    text = "a = 1  # lint-integration: ignore[no-skip-on-env]\n# lint-integration: ignore\nb = 2\nc = 3\n"
+    text = (
+        "a = 1  # lint-integration: ignore[no-skip-on-env]\n"
+        "# lint-integration: ignore\n"
+        "b = 2\n"
+        "c = 3\n"
+    )
     assert covered(text, finding(1))
     assert covered(text, finding(3))  # bare ignore on the line before
     assert not covered(text, finding(4))
@@ -32,7 +37,7 @@ def test_noqa_codes_apply_to_their_own_line_only():
     text = "x = 1  # noqa: LI001\ny = 2  # noqa: E501\nz = 3\n"
     assert covered(text, finding(1))
     assert not covered(text, finding(2))  # another tool's code
-    assert not covered(text, finding(3))  # noqa never reaches the next line
+    assert not covered(text, finding(3))  # a noqa comment never reaches the next line
 
 
 def test_bare_noqa_and_slash_comments():

@@ -142,6 +142,7 @@ class Builder:
         self._sets: list | None = None
         self._restored: set[str] | None = None
         self._own_writes: dict[int, list] = {}
+        self._reads_by_node: dict[int, EnvRead] | None = None
 
     # -- the pipeline ----------------------------------------------------------------------
 
@@ -538,8 +539,7 @@ class Builder:
             elif isinstance(up, cst.Comparison):
                 # Compared with literals: checking the environment's state. Compared with other
                 # values (``assert span.host == os.environ.get("DB_HOST")``): a dependency read.
-                sides = [up.left, *(c.comparator for c in up.comparisons)]
-                checked = all(side is node or _is_literal(side) for side in sides)
+                checked = self._state_check(up, node, read.var)
             if isinstance(up, cst.Assign) and any(
                 isinstance(t.target, (cst.Tuple, cst.List))
                 and any(id(e.value) in tree.store_subscripts for e in t.target.elements)
@@ -562,8 +562,54 @@ class Builder:
                     return False
                 bindings = [b for b in scope.bindings.get(name, ()) if b.node is up]
                 loads = [load for b in bindings for load in tree.loads_of(b)]
-                return bool(loads) and all(self._load_in_write(load) for load in loads)
+                return bool(loads) and all(
+                    self._load_in_write(load) or self._asserted_state(load, read.var)
+                    for load in loads
+                )
             if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+                return False
+            node = up
+        return False
+
+    def _state_check(self, comparison: cst.Comparison, node, var: str | None) -> bool:
+        """``node`` is compared only with literals or with the same variable's value (read
+        again, or saved earlier): a check of the environment's state, not a use of it."""
+        sides = [comparison.left, *(c.comparator for c in comparison.comparisons)]
+        return all(
+            side is node or _is_literal(side) or (var is not None and self._value_of(side, var))
+            for side in sides
+        )
+
+    def _value_of(self, node, var: str) -> bool:
+        """``node`` is a read of ``var`` or a name bound only to one."""
+        if self._reads_by_node is None:
+            self._reads_by_node = {id(r.node): r for r in self.ev.found}
+        read = self._reads_by_node.get(id(node))
+        if read is not None:
+            return read.var == var
+        if not isinstance(node, cst.Name):
+            return False
+        bindings = self.tree.resolve_load(node) if id(node) in self.tree.scope_of.d else None
+        return bool(bindings) and all(
+            b.kind == "assign"
+            and b.value is not None
+            and getattr(self._reads_by_node.get(id(b.value)), "var", None) == var
+            for b in bindings
+        )
+
+    def _asserted_state(self, load, var: str | None) -> bool:
+        """A saved value used only in ``assert`` checks against literals or the variable's
+        current value (``assert os.environ.get("X") == saved``)."""
+        node = load
+        checked = False
+        for up in self.tree.ancestors(load):
+            if isinstance(up, cst.Assert):
+                return checked
+            if isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not):
+                checked = True
+            elif isinstance(up, cst.Comparison):
+                checked = self._state_check(up, node, var)
+            elif isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
                 return False
             node = up
         return False
