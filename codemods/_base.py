@@ -181,7 +181,7 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         new = super().transform_module(tree)
         if new is tree:
             return new
-        new = tidy_function_heads(tree, tidy_header(tree, new))
+        new = tidy_function_heads(tree, tidy_header(tree, tidy_import_gaps(tree, new)))
         return tidy_helper_import(new, tree, self.helper_module)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
@@ -320,6 +320,39 @@ def tidy_header(before: cst.Module, after: cst.Module) -> cst.Module:
     if any(line.comment is not None for line in new[start].leading_lines):
         return after
     new[start] = new[start].with_changes(leading_lines=wanted)
+    return after.with_changes(body=new)
+
+
+def tidy_import_gaps(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Keep the blank line that separated import groups when the import below it was removed.
+
+    ``from __future__ import annotations`` / blank / ``import os`` / ``import uuid``: dropping
+    ``import os`` takes the blank line with it; ``import uuid`` gets it back.
+    """
+    old, new = list(before.body), list(after.body)
+
+    def bare(stmt: cst.CSTNode) -> str:
+        return before.code_for_node(stmt.with_changes(leading_lines=()))
+
+    kept = {bare(stmt) for stmt in new if _is_import_line(stmt)}
+    gap: Sequence[cst.EmptyLine] = ()
+    owed: dict[str, Sequence[cst.EmptyLine]] = {}
+    for stmt in old:
+        if not _is_import_line(stmt):
+            gap = ()
+            continue
+        code = bare(stmt)
+        if code not in kept:
+            gap = gap or stmt.leading_lines
+        elif gap:
+            if not stmt.leading_lines:
+                owed[code] = gap
+            gap = ()
+    if not owed:
+        return after
+    for i, stmt in enumerate(new):
+        if _is_import_line(stmt) and not stmt.leading_lines and bare(stmt) in owed:
+            new[i] = stmt.with_changes(leading_lines=owed.pop(bare(stmt)))
     return after.with_changes(body=new)
 
 

@@ -196,7 +196,9 @@ class Cache:
     # -- results ----------------------------------------------------------------------------
 
     def _entry(self, namespace: str, *key: str) -> Path:
-        digest = hashlib.blake2b("\0".join(key).encode(), digest_size=16).hexdigest()
+        # surrogateescape: a file name that is not UTF-8 is still a key
+        data = "\0".join(key).encode("utf-8", "surrogateescape")
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         return self.directory / namespace / digest[:2] / digest[2:]
 
     def load_result(self, key: tuple[str, ...], digest: str, max_size: int) -> Any | None:

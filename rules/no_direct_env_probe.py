@@ -14,10 +14,11 @@ scripts and the shared helper may read the environment.
 A read is a dependency probe when the variable's name says where or with which credentials to
 reach something (`*_URL`, `*_HOST`, `*_DSN`, `*_TOKEN`, `*_PASSWORD`, `*_DB`, ...); knobs such
 as `DEBUG_TESTS`, `UPDATE_GOLDEN` or `*_THRESHOLD` are left alone. Reads that only save and
-restore a variable, guard its removal, or assert what the code under test set are environment
-hygiene, not probes; so are reads in code kept among the suites that is not test code: Python
-handlers and settings modules that import no test framework, a sample app with its own
-`package.json` under a test folder, a Go `package main` program. A read whose value only feeds
+restore a variable, guard its removal, assert what the code under test set (or left unchanged),
+or read back what the same test set or removed earlier are environment hygiene, not probes;
+so are reads in code kept among the suites that is not test code: Python handlers and
+settings modules that import no test framework, a sample app with its own `package.json`
+under a test folder, a Go `package main` program. A read whose value only feeds
 a skip gate is reported through the gate (`no-skip-on-env`).
 
 ## Why is this bad?

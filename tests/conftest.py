@@ -9,9 +9,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Hypothesis: a bounded, fast run by default; LINT_INTEGRATION_HYPOTHESIS_PROFILE=long for many
+# more examples (no test needs the variable, and none is skipped without it).
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+settings.register_profile(
+    "default", max_examples=30, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.register_profile(
+    "long", max_examples=1000, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.load_profile(os.environ.get("LINT_INTEGRATION_HYPOTHESIS_PROFILE", "default"))
 
 
 def run_cli(args: list[str], cwd: Path | None = None, input: str | None = None):

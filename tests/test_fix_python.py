@@ -181,3 +181,24 @@ def test_cli_rule_selection_and_unsafe_fixes(repo, cli):
     everything = cli(["fix", "--no-cache", "-j", "1", "."])
     assert everything.exit_code == 0
     assert "skipif" not in path.read_text()
+
+
+def test_a_removed_import_leaves_the_blank_line_between_groups(repo):
+    source = (
+        "from __future__ import annotations\n"
+        "\n"
+        "import os\n"
+        "import uuid\n"
+        "\n"
+        "import pytest\n"
+        "\n"
+        "\n"
+        "@pytest.fixture\n"
+        "def broker():\n"
+        '    return connect(os.environ.get("ORDERS_BROKER_URL"), uuid.uuid4())\n'
+    )
+    path = put(repo, source.encode())
+    fix(repo)
+    assert path.read_text().startswith(
+        "from __future__ import annotations\n\nimport uuid\n\nimport pytest\n"
+    )

@@ -116,3 +116,23 @@ def test_runner_and_helper_may_read_the_environment(tmp_path):
     (tmp_path / "tests" / "test_x.py").write_text(source)
     found = lint(tmp_path, ".")
     assert [(f.path.endswith("test_x.py"), f.code) for f in found] == [(True, "LI002")]
+
+
+def test_values_the_test_owns_are_not_probes():
+    # Read back after monkeypatch.setenv / del, saved and compared unchanged, or asserted
+    # against literals after the code under test set it.
+    assert table("no-direct-env-probe/good_own_values.py") == []
+
+
+def test_own_value_shapes_still_report_dependency_reads():
+    # Read before the write, a saved value used as a dependency, a write in another function,
+    # a saved value inspected (not compared for equality).
+    assert [
+        (line, code, fix)
+        for line, _col, code, fix, _msg in table("no-direct-env-probe/bad_own_values.py")
+    ] == [
+        (9, "LI002", "safe"),
+        (14, "LI002", "safe"),
+        (20, "LI002", "safe"),
+        (37, "LI002", "unsafe"),
+    ]

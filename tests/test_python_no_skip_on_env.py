@@ -429,3 +429,17 @@ def test_condition_shapes(condition, polarity, fixable):
     path = FIXTURES / "no-skip-on-env" / "test_snippet.py"
     analysis = analyze_source(source, path, project_config(FIXTURES))
     assert [(g.polarity, g.fixable) for g in analysis.gates] == [(polarity, fixable)]
+
+
+def test_a_service_query_with_a_defaulted_variable_is_not_an_env_gate():
+    # The variable has a literal default; the skip comes from what the service answers.
+    assert table("no-skip-on-env/good_service_state.py") == []
+    source = (
+        "import os\nimport pytest\nfrom search.client import model_is_deployed\n"
+        'MODEL_ID = os.getenv("MODEL_ID")\n'
+        "def test_embeddings(search_client):\n"
+        "    if not model_is_deployed(search_client, MODEL_ID):\n"
+        "        pytest.skip('no model')\n"
+    )
+    gates = analyze_source(source, FIXTURES / "tests" / "test_x.py", project_config(FIXTURES)).gates
+    assert [sorted(g.env_vars) for g in gates] == [["MODEL_ID"]]

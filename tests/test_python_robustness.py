@@ -75,3 +75,18 @@ def test_arbitrary_valid_python_never_raises(source):
 def test_invalid_code_raises_parse_failure(source):
     with pytest.raises(ParseFailure):
         analyze_source(source, PATH, CONFIG)
+
+
+def test_nonlocal_with_target_binds_without_raising():
+    # ``nonlocal c`` then ``async with ... as c``: the name binds in another scope.
+    source = (
+        "async def test_clients():\n"
+        "    c = None\n"
+        "    async def inner():\n"
+        "        nonlocal c\n"
+        "        async with make() as c:\n"
+        "            assert c\n"
+        "        for c in []:\n"
+        "            pass\n"
+    )
+    analyze_source(source, PATH, CONFIG)

@@ -604,11 +604,15 @@ class Builder:
         checked = False
         for up in self.tree.ancestors(load):
             if isinstance(up, cst.Assert):
-                return checked
+                return checked or node is up.msg  # the failure message only shows it
             if isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not):
                 checked = True
             elif isinstance(up, cst.Comparison):
-                checked = self._state_check(up, node, var)
+                # Equality or identity only: ``assert ":" in saved`` inspects a dependency's value.
+                checked = self._state_check(up, node, var) and all(
+                    isinstance(c.operator, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot))
+                    for c in up.comparisons
+                )
             elif isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
                 return False
             node = up
@@ -1080,6 +1084,8 @@ _FRAMEWORK_IMPORT = re.compile(
     r"^[ \t]*(?:import|from)[ \t]+(?:pytest|_pytest|unittest|nose|nose2|hypothesis|testtools)\b",
     re.M,
 )
+# A module that defines tests is test code whatever it imports (pytest needs no import).
+_TEST_DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+test_|^class[ \t]+Test", re.M)
 _SUPPORT_WORDS = (
     "test",
     "helper",
@@ -1104,7 +1110,7 @@ def is_test_code(path: Path, text: str) -> bool:
         return True
     if path.name == "__init__.py" and any(w in path.parent.name.lower() for w in _SUPPORT_WORDS):
         return True
-    return bool(_FRAMEWORK_IMPORT.search(text))
+    return bool(_FRAMEWORK_IMPORT.search(text) or _TEST_DEFINITION.search(text))
 
 
 def _contains(tree: Tree, outer, inner) -> bool:

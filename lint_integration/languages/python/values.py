@@ -801,7 +801,13 @@ class Evaluator:
             if first.kind == ENV:
                 vs = sorted(first.vars)
                 return merge_env([first], F.conj([F.atom(v, F.FLAG) for v in vs]), boolean=True)
-        return self._derived([self._sub(a.value, scope, follow) for a in args])
+        vals = [self._sub(a.value, scope, follow) for a in args]
+        env = [v for v in vals if v.kind == ENV]
+        if env and len(env) < len(vals) and all(v.default == "value" for v in env):
+            # ``model_is_deployed(client, os.getenv("MODEL_ID", "minilm"))``: the variable always
+            # has a value, so the answer comes from the service, not from a missing variable.
+            return UNKNOWN_VAL
+        return self._derived(vals)
 
     def _method_call(self, node, func: Val, args, scope: Scope, follow: bool) -> Val:
         base: Val = func.base
