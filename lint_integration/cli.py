@@ -24,6 +24,9 @@ ISSUES_URL = "https://github.com/platform/lint-integration/issues"
 # Python's regex compiler warns about odd brackets ("Possible nested set") in globs taken from
 # .gitignore files and the config; those globs are matched as git does, so the warning is noise.
 warnings.filterwarnings("ignore", message="Possible ", category=FutureWarning)
+# Parsing scanned code with Python's own parser warns about what that code does ("invalid escape
+# sequence", "'int' object is not callable"); that is the scanned code's business, not a report.
+warnings.filterwarnings("ignore", category=SyntaxWarning)
 OUTPUT_FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab")
 
 

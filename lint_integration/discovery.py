@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from lint_integration.classify import language_of, might_be_source, needs_head, role_of
 from lint_integration.config import Config
-from lint_integration.textio import NotRead, read_file
+from lint_integration.textio import NotRead, escapes, read_file
 
 if TYPE_CHECKING:
     import pathspec
@@ -230,7 +230,10 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         except (OSError, RuntimeError) as exc:
             result.notices.append(f"{path}: cannot resolve path ({_reason(exc)}); skipped")
             return
-        if is_link and not _inside(Path(real), scan_root):
+        if (is_link and not _inside(Path(real), scan_root)) or (
+            explicit and escapes(absolute(path), root_str)
+        ):
+            # A named file may sit below a linked directory: the link must not lead out either.
             result.notices.append(f"{path}: symlink points outside the scanned tree; skipped")
             return
         if real in seen:

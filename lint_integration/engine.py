@@ -157,6 +157,7 @@ class ProjectIndex:
     def __init__(self, config: Config, cache: Any = None) -> None:
         self.config = config
         self.cache = cache
+        self._root = os.path.realpath(config.root)  # imports never follow links out of it
         self._memo: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {}
         self._request: dict[tuple[str, str], tuple[Any, dict[str, str]]] = {}
         self._stack: list[_Frame] = []
@@ -283,7 +284,7 @@ class ProjectIndex:
 
         raw = size = None
         try:
-            raw = read_file(abspath, self.config.max_file_size)
+            raw = read_file(abspath, self.config.max_file_size, self._root)
         except NotRead as exc:
             size = exc.size
         except OSError:

@@ -112,13 +112,29 @@ class NotRead(Exception):
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def read_file(path: str | os.PathLike, max_size: int | None = None) -> bytes:
+def escapes(path: str | os.PathLike, root: str) -> bool:
+    """True when ``path`` reaches through a symlink to a place outside ``root`` (a real path).
+
+    A path without links is never said to escape, wherever it is: only links are not followed.
+    """
+    real = os.path.realpath(path)
+    if real == os.path.abspath(path):
+        return False
+    return not (real == root or real.startswith(root.rstrip(os.sep) + os.sep))
+
+
+def read_file(
+    path: str | os.PathLike, max_size: int | None = None, root: str | None = None
+) -> bytes:
     """The bytes of the regular file at ``path``.
 
     Never blocks: a FIFO, device or directory raises NotRead (opening without blocking, then
     checking what was opened, leaves no window for a swap in between), as does a file over
-    ``max_size`` bytes. OSError propagates (FileNotFoundError: the file is gone).
+    ``max_size`` bytes or, with ``root`` (a real path), one reached through a symlink out of
+    ``root``. OSError propagates (FileNotFoundError: the file is gone).
     """
+    if root is not None and escapes(path, root):
+        raise NotRead("symlink points outside the project")
     fd = os.open(path, _READ_FLAGS)
     try:
         st = os.fstat(fd)

@@ -537,6 +537,25 @@ def test_unreadable_directory_is_a_notice_and_the_rest_is_linted(cli, tree, monk
     assert [line for line in out if "LI0" in line] == [next(x for x in out if x.startswith(GOOD))]
 
 
+def test_directories_named_like_source_files(tree):
+    """A directory where a file is expected: walked as a directory, never read as a module."""
+    odd = tree / "services/orders/tests/test_dir.py"
+    odd.mkdir()
+    (odd / "test_inner.py").write_text(SKIP_ON_ENV)
+    (tree / "services/orders/tests/helpers.py").mkdir()
+    (tree / "services/orders/tests/test_imports.py").write_text(
+        "import pytest\n\nfrom helpers import LIVE\n\n\n"
+        '@pytest.mark.skipif(not LIVE, reason="x")\ndef test_a():\n    pass\n'
+    )
+    proc = check(tree, ".", "services/orders/tests/test_dir.py")
+    assert_calm(proc)
+    assert [line.split(" [")[0] for line in lines(proc)] == [
+        "services/orders/tests/test_dir.py/test_inner.py:6:1: LI001",
+        GOOD.split(" [")[0],
+    ]
+    assert proc.stderr == ""
+
+
 def test_a_fifo_named_like_source_never_blocks(tree):
     """Reading a FIFO would wait forever for a writer: named ones are skipped, unnamed ones are
     never reached (the walk takes regular files only)."""
@@ -949,3 +968,38 @@ def test_a_warm_run_on_bad_input_says_the_same_and_sees_a_repair(tmp_path):
     assert "test_broken.py:4:17: LI900" in first.stdout
     assert "test_broken.py:4:17: LI900" not in third.stdout
     assert "test_broken.py:5:12: LI002" in third.stdout
+
+
+# -- interrupted -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["write", "replace"])
+def test_ctrl_c_during_fix_is_one_line_exit_130_and_loses_nothing(cli, tree, monkeypatch, where):
+    suite = tree / GOOD_PATH
+    before = suite.read_bytes()
+    real = getattr(os, where)
+
+    def interrupted(*args, **kwargs):
+        if where == "replace" or (args and args[0] > 2):  # not stdout or stderr
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.chdir(tree)
+    monkeypatch.setattr(os, where, interrupted)
+    result = cli(["fix", "--no-cache", "--jobs", "1", "."])
+    monkeypatch.setattr(os, where, real)
+    assert result.exit_code == 130
+    assert result.output.splitlines()[-1] == "lint-integration: interrupted"
+    assert suite.read_bytes() == before
+    assert [p.name for p in suite.parent.iterdir()] == ["test_orders.py"]
+
+
+def test_an_internal_error_crosses_process_boundaries_whole():
+    """Workers send a FileCrash back to the parent by pickling: nothing of it may be lost."""
+    import pickle
+
+    from lint_integration.engine import FileCrash
+
+    crash = pickle.loads(pickle.dumps(FileCrash("a/b.py", "KeyError: 'x'", "Traceback ...")))
+    assert (crash.path, crash.error, crash.details) == ("a/b.py", "KeyError: 'x'", "Traceback ...")
+    assert str(crash) == "KeyError: 'x' (while checking a/b.py)"

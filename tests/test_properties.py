@@ -15,7 +15,7 @@ from pathlib import Path
 import hypothesmith
 import libcst as cst
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lint_integration import registry
@@ -33,6 +33,7 @@ from lint_integration.engine import (
 from lint_integration.fixer import FixOptions, fix_run
 from lint_integration.languages import ParseFailure
 from lint_integration.languages.nesting import check_depth
+from lint_integration.textio import split_lines
 from tests.conftest import FIXTURES
 
 SUITE = "services/orders/tests/integration/test_generated.py"
@@ -51,8 +52,9 @@ def _project(files: dict[str, bytes], tmp: str) -> tuple[Path, object, list[Sour
 
 
 def _sane(result: FileResult, text: str) -> None:
-    """Every finding names a known rule and points inside the file."""
-    n_lines = text.count("\n") + 1
+    """Every finding names a known rule and points inside the file (lines as Python counts them:
+    a lone CR ends a line too)."""
+    n_lines = len(split_lines(text)) + 1
     for finding in result.findings + result.suppressed:
         assert finding.rule in RULES
         assert 1 <= finding.line <= finding.end_line <= n_lines + 1, finding
@@ -85,17 +87,16 @@ ENV_SNIPPETS = [
 @given(source=hypothesmith.from_grammar())
 def test_check_never_crashes_on_a_generated_module(source):
     result = analyse(source)
-    assert (
-        result.parsed or any(f.rule == "parse-error" for f in result.findings) or (result.notices)
-    )
+    assert result.parsed or [f.rule for f in result.findings] == ["parse-error"]
 
 
 @given(source=hypothesmith.from_node(), env=st.sampled_from(ENV_SNIPPETS), first=st.booleans())
 def test_check_never_crashes_on_a_generated_module_with_env_reads(source, env, first):
     text = env + "\n" + source if first else source + "\n" + env
     result = analyse(text)
-    if result.parsed:
-        assert any(f.rule != "parse-error" for f in result.findings + result.suppressed) or True
+    if result.parsed and not first:
+        # The env read comes last, after whatever the generated code binds: still reported.
+        assert result.findings or result.suppressed, text
 
 
 @given(source=hypothesmith.from_grammar())
@@ -275,9 +276,12 @@ def _findings(files: dict[str, bytes]) -> dict[str, int]:
 
 
 newlines = st.sampled_from(["\n", "\r\n"])
+# A share of the profile's examples for the properties that run ``fix`` twice per example.
+fix_examples = settings(max_examples=max(5, settings.default.max_examples // 3))
 
 
 @pytest.mark.parametrize("unsafe", [False, True])
+@fix_examples
 @given(
     picked=st.lists(st.sampled_from(BAD + GOOD), min_size=1, max_size=5),
     newline=newlines,
@@ -299,6 +303,7 @@ def test_fix_output_parses_and_a_second_fix_is_a_no_op(picked, newline, bom, uns
         assert "\r" not in text
 
 
+@fix_examples
 @given(
     picked=st.lists(st.sampled_from(BAD + GOOD), min_size=1, max_size=5),
     newline=newlines,
@@ -311,6 +316,7 @@ def test_fix_never_changes_a_module_check_reports_clean(picked, newline):
     assert report.errors == []
 
 
+@fix_examples
 @given(
     clean=st.lists(st.sampled_from(GOOD), min_size=1, max_size=4),
     dirty=st.lists(st.sampled_from(BAD), min_size=1, max_size=4),

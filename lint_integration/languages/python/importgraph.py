@@ -120,13 +120,12 @@ class ImportGraph:
         if self.project is not None:
             self.project.consulted.add(path)
             self.project.listed.add(os.path.dirname(path))  # where its relative imports resolve
-        try:
-            if os.path.getsize(path) > self.config.max_file_size:
-                return False, ()  # never summarized: a summary of None holds nothing
-            with open(path, "rb") as fh:
-                raw = fh.read()
-        except OSError:
-            return False, ()
+        from lint_integration.textio import NotRead, read_file
+
+        try:  # never through a link out of the project; never one over the size limit
+            raw = read_file(path, self.config.max_file_size, os.path.realpath(self.config.root))
+        except (OSError, NotRead):
+            return False, ()  # never summarized: a summary of None holds nothing
         if self.has_own_token(raw):
             return True, ()
         return False, self.local_imports(path, raw)
