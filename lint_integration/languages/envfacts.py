@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from lint_integration.findings import Finding, Fix
 from lint_integration.languages import ParseFailure
@@ -446,3 +447,67 @@ def reparse_gaps(parser, data: bytes, tree, gaps):
     if not changed:
         return tree
     return parser.parse(bytes(buf))
+
+
+# -- tree-sitter plumbing shared by the TypeScript and Go frontends ---------------------------
+
+
+class Scope:
+    """A lexical scope: the names bound in it and the scope around it."""
+
+    __slots__ = ("names", "node", "parent")
+
+    def __init__(self, node, parent: Scope | None) -> None:
+        self.node = node
+        self.parent = parent
+        self.names: dict[str, Any] = {}
+
+    def lookup(self, name: str) -> Any:
+        scope: Scope | None = self
+        while scope is not None:
+            found = scope.names.get(name)
+            if found is not None:
+                return found
+            scope = scope.parent
+        return None
+
+
+def field_is(parent, name: str, node) -> bool:
+    """True when ``node`` is ``parent``'s child in field ``name``."""
+    child = parent.child_by_field_name(name)
+    return child is not None and child.id == node.id
+
+
+def operator_of(node) -> str | None:
+    """The type of a binary/unary node's ``operator`` child."""
+    op = node.child_by_field_name("operator")
+    return op.type if op is not None else None
+
+
+def line_start(data: bytes, at: int) -> int:
+    """The byte offset where the line holding ``at`` starts."""
+    return data.rfind(b"\n", 0, at) + 1
+
+
+def line_indent(data: bytes, at: int) -> str:
+    """The indentation of the line holding byte offset ``at``."""
+    start = line_start(data, at)
+    line = data[start:at].decode("utf-8", "replace")
+    return line[: len(line) - len(line.lstrip())]
+
+
+def statement_lines(node, data: bytes) -> tuple[int, int]:
+    """The byte span of a statement with its whole line(s) when it is alone on them."""
+    start, end = node.start_byte, node.end_byte
+    first = line_start(data, start)
+    nl = data.find(b"\n", end)
+    line_end = len(data) if nl < 0 else nl + 1
+    if not data[first:start].strip() and not data[end:line_end].strip():
+        # Do not leave two blank lines where the statement was.
+        prev_start = data.rfind(b"\n", 0, max(first - 1, 0)) + 1
+        blank_before = first == 0 or not data[prev_start:first].strip()
+        nl2 = data.find(b"\n", line_end)
+        if blank_before and nl2 >= 0 and not data[line_end:nl2].strip():
+            line_end = nl2 + 1
+        return first, line_end
+    return start, end

@@ -33,12 +33,18 @@ from lint_integration.languages.envfacts import (
     EnvRead,
     ModeValue,
     Positions,
+    Scope,
     SkipGate,
     compares_with_value,
+    field_is,
+    line_indent,
+    line_start,
     literal_fragments,
+    operator_of,
     parse_failure,
     probe_name,
     reparse_gaps,
+    statement_lines,
 )
 
 _PARSER: list = []
@@ -156,24 +162,6 @@ def might_match(raw: bytes, role: str, config) -> bool:
 # -- scopes -----------------------------------------------------------------------------------
 
 
-class Scope:
-    __slots__ = ("names", "node", "parent")
-
-    def __init__(self, node, parent: Scope | None) -> None:
-        self.node = node
-        self.parent = parent
-        self.names: dict[str, Binding] = {}
-
-    def lookup(self, name: str) -> Binding | None:
-        scope: Scope | None = self
-        while scope is not None:
-            found = scope.names.get(name)
-            if found is not None:
-                return found
-            scope = scope.parent
-        return None
-
-
 @dataclass(eq=False)
 class Binding:
     name: str
@@ -228,11 +216,6 @@ def _unwrap(node):
     while node is not None and node.type == "parenthesized_expression" and node.named_children:
         node = node.named_children[0]
     return node
-
-
-def _op(node) -> str | None:
-    op = node.child_by_field_name("operator")
-    return op.type if op is not None else None
 
 
 def _statements(block) -> list:
@@ -692,7 +675,7 @@ class _Analyzer:
 
     def _presence(self, node):
         kind = node.type
-        if kind == "unary_expression" and _op(node) == "!":
+        if kind == "unary_expression" and operator_of(node) == "!":
             inner = self.presence(node.child_by_field_name("operand"))
             return (inner[0], not inner[1]) if inner else None
         if kind == "identifier":
@@ -702,7 +685,7 @@ class _Analyzer:
             return None
         if kind != "binary_expression":
             return None
-        op = _op(node)
+        op = operator_of(node)
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
         if left is None or right is None:
@@ -1110,9 +1093,11 @@ class _Facts:
         if presence is not None:
             return presence[1] is skips_when
         node, negated = _unwrap(cond), False
-        while node is not None and node.type == "unary_expression" and _op(node) == "!":
+        while node is not None and node.type == "unary_expression" and operator_of(node) == "!":
             node, negated = _unwrap(node.child_by_field_name("operand")), not negated
-        if node is None or node.type != "binary_expression" or _op(node) not in ("==", "!="):
+        if node is None or node.type != "binary_expression":
+            return False
+        if operator_of(node) not in ("==", "!="):
             return False
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
@@ -1120,7 +1105,7 @@ class _Facts:
             if value is None or other is None or not _string_value(value, an):
                 continue
             if an.expr_env(other) is not None:
-                return ((_op(node) == "==") is not negated) is skips_when
+                return ((operator_of(node) == "==") is not negated) is skips_when
         return False
 
     def _opt_in(self, cond) -> bool:
@@ -1241,7 +1226,7 @@ class _Facts:
         return False
 
     def _comparison(self, node) -> None:
-        if _op(node) not in ("==", "!="):
+        if operator_of(node) not in ("==", "!="):
             return
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
@@ -1336,11 +1321,11 @@ class _Facts:
                     "var_spec",
                     "return_statement",
                 )
-                and (holder.type != "assignment_statement" or _field_is(holder, "right", parent))
+                and (holder.type != "assignment_statement" or field_is(holder, "right", parent))
             )
         if ptype in ("argument_list", "literal_element", "keyed_element"):
             return True
-        return ptype == "binary_expression" and _op(parent) == "+"
+        return ptype == "binary_expression" and operator_of(parent) == "+"
 
     def _probe_unit(self, node, name: str) -> _Unit | None:
         an = self.an
@@ -1377,7 +1362,7 @@ class _Facts:
         calls = [f'{helper}.RequireEnv({t_name}, "{n}")' for n in names]
         init = stmt.child_by_field_name("initializer")
         target = _unwrap(cond)
-        while target.type == "unary_expression" and _op(target) == "!":
+        while target.type == "unary_expression" and operator_of(target) == "!":
             target = _unwrap(target.child_by_field_name("operand"))
         if target.type == "binary_expression":
             left = _unwrap(target.child_by_field_name("left"))
@@ -1387,7 +1372,7 @@ class _Facts:
         if init is None and binding is not None and len(names) == 1 and binding.kind == "var":
             declared = self._declared_getenv(binding, fn, names[0], stmt.start_byte)
             if declared is not None:
-                start, end = _statement_lines(stmt, an.data)
+                start, end = statement_lines(stmt, an.data)
                 edits = [
                     self._edit(declared.start_byte, declared.end_byte, calls[0]),
                     self._edit(start, end, ""),
@@ -1398,7 +1383,7 @@ class _Facts:
                 return _Unit(f"Read `{names[0]}` with `{helper}.RequireEnv`", edits, removes)
             if binding.scope.node.id != stmt.id:
                 return None
-        indent = _line_indent(an.data, stmt.start_byte)
+        indent = line_indent(an.data, stmt.start_byte)
         content = f"\n{indent}".join(calls)
         return _Unit(
             f"Require {', '.join(names)} instead of skipping",
@@ -1464,7 +1449,7 @@ class _Facts:
             target = os_spec
             if os_spec.parent is not None and os_spec.parent.type == "import_declaration":
                 target = os_spec.parent
-            start, end = _statement_lines(target, an.data)
+            start, end = statement_lines(target, an.data)
             return [self._edit(start, end, "")]
         if present:
             return []
@@ -1478,12 +1463,12 @@ class _Facts:
                 for other in lists[0].named_children:  # keep the block sorted, as gofmt would
                     path = _string_value(other.child_by_field_name("path"), an)
                     if other.type == "import_spec" and path is not None and path > an.helper_path:
-                        at = _line_start(an.data, other.start_byte)
+                        at = line_start(an.data, other.start_byte)
                         if not an.data[at : other.start_byte].strip():
-                            indent = _line_indent(an.data, other.start_byte)
+                            indent = line_indent(an.data, other.start_byte)
                             return [self._edit(at, at, f"{indent}{spec}\n")]
                 at = close.start_byte
-                if an.data[_line_start(an.data, at) : at].strip():
+                if an.data[line_start(an.data, at) : at].strip():
                     return [self._edit(at, at, f"\n\t{spec}\n")]
                 return [self._edit(at, at, f"\t{spec}\n")]
             return [self._edit(decl.end_byte, decl.end_byte, f"\nimport {spec}")]
@@ -1525,11 +1510,6 @@ class _Facts:
             )
 
 
-def _field_is(parent, name: str, node) -> bool:
-    child = parent.child_by_field_name(name)
-    return child is not None and child.id == node.id
-
-
 def _is_log(call, an) -> bool:
     fn = call.child_by_field_name("function")
     if fn is None:
@@ -1539,32 +1519,6 @@ def _is_log(call, an) -> bool:
     if head in LOG_PACKAGES or text in LOG_PACKAGES:
         return True
     return last in ("Log", "Logf") and "." not in head
-
-
-def _line_start(data: bytes, at: int) -> int:
-    return data.rfind(b"\n", 0, at) + 1
-
-
-def _line_indent(data: bytes, at: int) -> str:
-    start = _line_start(data, at)
-    line = data[start:at].decode("utf-8", "replace")
-    return line[: len(line) - len(line.lstrip())]
-
-
-def _statement_lines(node, data: bytes) -> tuple[int, int]:
-    start, end = node.start_byte, node.end_byte
-    line_start = _line_start(data, start)
-    nl = data.find(b"\n", end)
-    line_end = len(data) if nl < 0 else nl + 1
-    if not data[line_start:start].strip() and not data[end:line_end].strip():
-        # Do not leave two blank lines where the statement was.
-        prev_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
-        blank_before = line_start == 0 or not data[prev_start:line_start].strip()
-        nl2 = data.find(b"\n", line_end)
-        if blank_before and nl2 >= 0 and not data[line_end:nl2].strip():
-            line_end = nl2 + 1
-        return line_start, line_end
-    return start, end
 
 
 # -- the frontend interface -------------------------------------------------------------------

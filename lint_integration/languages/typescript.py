@@ -32,12 +32,18 @@ from lint_integration.languages.envfacts import (
     EnvRead,
     ModeValue,
     Positions,
+    Scope,
     SkipGate,
     compares_with_value,
+    field_is,
+    line_indent,
+    line_start,
     literal_fragments,
+    operator_of,
     parse_failure,
     probe_name,
     reparse_gaps,
+    statement_lines,
 )
 
 _PARSERS: dict[str, Any] = {}
@@ -252,24 +258,6 @@ def might_match(raw: bytes, role: str, config) -> bool:
 
 
 # -- scopes and bindings ----------------------------------------------------------------------
-
-
-class Scope:
-    __slots__ = ("names", "node", "parent")
-
-    def __init__(self, node, parent: Scope | None) -> None:
-        self.node = node
-        self.parent = parent
-        self.names: dict[str, Binding] = {}
-
-    def lookup(self, name: str) -> Binding | None:
-        scope: Scope | None = self
-        while scope is not None:
-            found = scope.names.get(name)
-            if found is not None:
-                return found
-            scope = scope.parent
-        return None
 
 
 @dataclass(eq=False)
@@ -545,7 +533,7 @@ class _Analyzer:
 
     def in_read(self, node):
         """``'X' in process.env`` -> (True, 'X')."""
-        if node.type != "binary_expression" or _op(node) != "in":
+        if node.type != "binary_expression" or operator_of(node) != "in":
             return False, None
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
@@ -739,7 +727,7 @@ class _Analyzer:
         if is_read:
             return (frozenset({name}), True) if name else None
         kind = node.type
-        if kind == "unary_expression" and _op(node) == "!":
+        if kind == "unary_expression" and operator_of(node) == "!":
             inner = self.presence(node.child_by_field_name("argument"))
             return (inner[0], not inner[1]) if inner else None
         if kind == "call_expression":
@@ -771,7 +759,7 @@ class _Analyzer:
         return None
 
     def _presence_binary(self, node):
-        op = _op(node)
+        op = operator_of(node)
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
         if left is None or right is None:
@@ -925,11 +913,6 @@ def _unwrap(node):
             break
         node = inner
     return node
-
-
-def _op(node) -> str | None:
-    op = node.child_by_field_name("operator")
-    return op.type if op is not None else None
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "'": "'", '"': '"', "\\": "\\", "`": "`", "0": "\0"}
@@ -1088,7 +1071,7 @@ class _Facts:
                 if write and name == MODE_VAR and ptype == "assignment_expression":
                     self._mode_set(parent, parent.child_by_field_name("right"))
             elif ptype == "update_expression" or (
-                ptype == "unary_expression" and _op(parent) == "delete"
+                ptype == "unary_expression" and operator_of(parent) == "delete"
             ):
                 write = True
         start, end = an.loc(node)
@@ -1122,9 +1105,9 @@ class _Facts:
         if parent is None:
             return False
         target = skip = None
-        if parent.type == "variable_declarator" and _field_is(parent, "value", cur):
+        if parent.type == "variable_declarator" and field_is(parent, "value", cur):
             target = parent.child_by_field_name("name")
-        elif parent.type == "assignment_expression" and _field_is(parent, "right", cur):
+        elif parent.type == "assignment_expression" and field_is(parent, "right", cur):
             target = parent.child_by_field_name("left")
             skip = target.id if target is not None else None
         if target is None or target.type != "identifier":
@@ -1148,7 +1131,7 @@ class _Facts:
             target = None
             if node.type == "assignment_expression":
                 target = node.child_by_field_name("left")
-            elif node.type == "unary_expression" and _op(node) == "delete":
+            elif node.type == "unary_expression" and operator_of(node) == "delete":
                 target = node.child_by_field_name("argument")
             if target is not None and self.an.env_read(target) == (True, name):
                 return True
@@ -1189,7 +1172,7 @@ class _Facts:
                         return True
                 return False
             break
-        if ptype == "ternary_expression" and _field_is(parent, "condition", cur):
+        if ptype == "ternary_expression" and field_is(parent, "condition", cur):
             branches = [parent.child_by_field_name(f) for f in ("consequence", "alternative")]
             return any(b is not None and self._modeish(b) for b in branches)
         if ptype == "if_statement" or (
@@ -1251,7 +1234,7 @@ class _Facts:
             return presence[1] is skips_when
         node, negated = _unwrap(cond), False
         for _ in range(8):
-            if node.type == "unary_expression" and _op(node) == "!":
+            if node.type == "unary_expression" and operator_of(node) == "!":
                 node, negated = _unwrap(node.child_by_field_name("argument")), not negated
             elif node.type == "identifier":
                 binding = an.binding_at(node)
@@ -1260,7 +1243,7 @@ class _Facts:
                 node = _unwrap(binding.value)
             else:
                 break
-        if node.type != "binary_expression" or _op(node) not in ("==", "===", "!=", "!=="):
+        if node.type != "binary_expression" or operator_of(node) not in ("==", "===", "!=", "!=="):
             return False
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
@@ -1268,7 +1251,7 @@ class _Facts:
             if value is None or other is None or not _string_value(value, an):
                 continue
             if an.expr_env(other) is not None:
-                equal = _op(node) in ("==", "===")
+                equal = operator_of(node) in ("==", "===")
                 return (equal is not negated) is skips_when
         return False
 
@@ -1409,7 +1392,7 @@ class _Facts:
 
     # mode values
     def _comparison(self, node) -> None:
-        if _op(node) not in ("===", "==", "!==", "!="):
+        if operator_of(node) not in ("===", "==", "!==", "!="):
             return
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
@@ -1472,7 +1455,7 @@ class _Facts:
         if is_read:
             return name == MODE_VAR
         kind = node.type
-        if kind == "binary_expression" and _op(node) in ("??", "||"):
+        if kind == "binary_expression" and operator_of(node) in ("??", "||"):
             return self._is_mode(node.child_by_field_name("left"), depth + 1)
         if kind == "call_expression":
             fn = node.child_by_field_name("function")
@@ -1494,11 +1477,6 @@ class _Facts:
             if binding is not None and binding.kind == "var" and binding.value is not None:
                 return self._is_mode(binding.value, depth + 1)
         return False
-
-
-def _field_is(parent, name: str, node) -> bool:
-    child = parent.child_by_field_name(name)
-    return child is not None and child.id == node.id
 
 
 def _callback_of(stmt):
@@ -1758,7 +1736,7 @@ class _TsFixer:
                     None,
                 )
                 at = first.start_byte if first is not None else len(an.data)
-                at = _line_start(an.data, at)
+                at = line_start(an.data, at)
                 edit = self._edit(at, at, line + "\n\n")
         self._import = ("requireEnv", (edit,))
         return self._import
@@ -1806,7 +1784,7 @@ class _TsFixer:
         ptype = parent.type
         if ptype == "non_null_expression":
             target = parent
-        elif ptype == "binary_expression" and _op(parent) in ("??", "||"):
+        elif ptype == "binary_expression" and operator_of(parent) in ("??", "||"):
             left = parent.child_by_field_name("left")
             if left is None or left.id != target.id:
                 return None
@@ -1834,7 +1812,7 @@ class _TsFixer:
             "satisfies_expression",
             "spread_element",
             "jsx_expression",
-        ) and not (ptype == "binary_expression" and _op(parent) == "+"):
+        ) and not (ptype == "binary_expression" and operator_of(parent) == "+"):
             return None
         if ptype == "assignment_expression":
             right = parent.child_by_field_name("right")
@@ -1862,7 +1840,7 @@ class _TsFixer:
         if paren is None or paren.type != "parenthesized_expression":
             return None
         call = paren.parent
-        if call is None or call.type != "call_expression" or not _field_is(call, "function", paren):
+        if call is None or call.type != "call_expression" or not field_is(call, "function", paren):
             return None
         _skip, run, run_when_true = pair
         names = self._clean(info, run_when_true)
@@ -1876,7 +1854,7 @@ class _TsFixer:
         if (
             call is None
             or call.type != "call_expression"
-            or not _field_is(call, "function", gate_call)
+            or not field_is(call, "function", gate_call)
         ):
             return None
         names = self._clean(info, runs_when_true)
@@ -1937,7 +1915,7 @@ class _TsFixer:
     def _drop_constant(self, cond) -> list[Edit]:
         """Delete ``const RUN = !!process.env.X`` when the gate was its only use."""
         node = _unwrap(cond)
-        while node.type == "unary_expression" and _op(node) == "!":
+        while node.type == "unary_expression" and operator_of(node) == "!":
             node = _unwrap(node.child_by_field_name("argument"))
         if node.type != "identifier":
             return []
@@ -1954,7 +1932,7 @@ class _TsFixer:
             for ref in self.an.refs(binding)
         ):
             return []
-        start, end = _statement_lines(decl, self.an.data)
+        start, end = statement_lines(decl, self.an.data)
         return [self._edit(start, end, "")]
 
     def early_return_fix(self, stmt, cond, fn, info: EnvInfo) -> Fix | None:
@@ -1968,7 +1946,7 @@ class _TsFixer:
         local, import_edits = imported
         an = self.an
         target = _unwrap(cond)
-        while target.type == "unary_expression" and _op(target) == "!":
+        while target.type == "unary_expression" and operator_of(target) == "!":
             target = _unwrap(target.child_by_field_name("argument"))
         binding = an.binding_at(target) if target.type == "identifier" else None
         value = binding.value if binding is not None and binding.kind == "var" else None
@@ -1978,14 +1956,14 @@ class _TsFixer:
             and _declared_in(binding, fn)
             and (_direct_read(value, an, names[0]))
         ):
-            start, end = _statement_lines(stmt, an.data)
+            start, end = statement_lines(stmt, an.data)
             edits = (
                 self._edit(value.start_byte, value.end_byte, f"{local}({self._q(names[0])})"),
                 self._edit(start, end, ""),
                 *import_edits,
             )
             return self._fix(f"Read `{names[0]}` with `{local}` instead of returning early", edits)
-        indent = _line_indent(an.data, stmt.start_byte)
+        indent = line_indent(an.data, stmt.start_byte)
         content = f"\n{indent}".join(f"{local}({self._q(n)});" for n in names)
         edits = (self._edit(stmt.start_byte, stmt.end_byte, content), *import_edits)
         return self._fix(f"Require {', '.join(names)} instead of returning early", edits)
@@ -2016,21 +1994,11 @@ def _is_directive(node, an) -> bool:
     return node.named_children[0].type == "string"
 
 
-def _line_start(data: bytes, at: int) -> int:
-    return data.rfind(b"\n", 0, at) + 1
-
-
-def _line_indent(data: bytes, at: int) -> str:
-    start = _line_start(data, at)
-    line = data[start:at].decode("utf-8", "replace")
-    return line[: len(line) - len(line.lstrip())]
-
-
 def _body_indent(body, an) -> str:
     stmts = [c for c in body.named_children if c.type != "comment"]
     if stmts and an.data.count(b"\n", body.start_byte, stmts[0].start_byte):
-        return _line_indent(an.data, stmts[0].start_byte)
-    return _line_indent(an.data, body.start_byte) + "  "
+        return line_indent(an.data, stmts[0].start_byte)
+    return line_indent(an.data, body.start_byte) + "  "
 
 
 def _insert_first(body, statement: str, indent: str, an, make_edit) -> Edit:
@@ -2038,28 +2006,11 @@ def _insert_first(body, statement: str, indent: str, an, make_edit) -> Edit:
     rest = an.data[at : an.data.find(b"\n", at) if b"\n" in an.data[at:] else len(an.data)]
     content = f"\n{indent}{statement}"
     if rest.strip():
-        closing = _line_indent(an.data, body.start_byte)
+        closing = line_indent(an.data, body.start_byte)
         content += "\n" + (
             indent if rest.strip() != b"}" and not rest.strip().startswith(b"}") else closing
         )
     return make_edit(at, at, content)
-
-
-def _statement_lines(node, data: bytes) -> tuple[int, int]:
-    """The byte span of a statement with its whole line(s) when it is alone on them."""
-    start, end = node.start_byte, node.end_byte
-    line_start = _line_start(data, start)
-    nl = data.find(b"\n", end)
-    line_end = len(data) if nl < 0 else nl + 1
-    if not data[line_start:start].strip() and not data[end:line_end].strip():
-        # Do not leave two blank lines where the statement was.
-        prev_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
-        blank_before = line_start == 0 or not data[prev_start:line_start].strip()
-        nl2 = data.find(b"\n", line_end)
-        if blank_before and nl2 >= 0 and not data[line_end:nl2].strip():
-            line_end = nl2 + 1
-        return line_start, line_end
-    return start, end
 
 
 def _declared_in(binding: Binding, fn) -> bool:
@@ -2074,7 +2025,7 @@ def _declared_in(binding: Binding, fn) -> bool:
 def _direct_read(value, an, name: str) -> bool:
     """``process.env.X`` (optionally ``?? ''`` / ``|| ''``) reading ``name``."""
     value = _unwrap(value)
-    if value.type == "binary_expression" and _op(value) in ("??", "||"):
+    if value.type == "binary_expression" and operator_of(value) in ("??", "||"):
         if not _is_empty(value.child_by_field_name("right"), an):
             return False
         value = _unwrap(value.child_by_field_name("left"))
