@@ -472,6 +472,38 @@ class Scope:
         return None
 
 
+def collect_scopes(root, kinds, declare, sinks) -> Scope:
+    """Pass 1 of a tree-sitter analysis: walk ``root`` once, opening scopes where ``declare``
+    says, and fill ``sinks`` = (fact nodes with their scope, identifier id -> scope, identifiers).
+
+    ``kinds`` = (leaves, declaring, fact_nodes, opaque) node types of the grammar; ``declare(node,
+    kind, scope, root_scope)`` binds what a declaring node declares and returns its children's
+    scope.
+    """
+    leaves, declaring, fact_nodes, opaque = kinds
+    nodes, scope_of, identifiers = sinks
+    root_scope = Scope(root, None)
+    stack = [(root, root_scope)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, scope = pop()
+        kind = node.type
+        if kind == "identifier":
+            scope_of[node.id] = scope
+            identifiers.append(node)
+            continue
+        if kind in leaves:
+            continue
+        if kind in declaring:
+            scope = declare(node, kind, scope, root_scope)
+        if kind in fact_nodes:
+            nodes.append((node, scope))
+        if kind not in opaque:
+            for child in reversed(node.named_children):
+                push((child, scope))
+    return root_scope
+
+
 def field_is(parent, name: str, node) -> bool:
     """True when ``node`` is ``parent``'s child in field ``name``."""
     child = parent.child_by_field_name(name)

@@ -34,6 +34,7 @@ from lint_integration.languages.envfacts import (
     Positions,
     Scope,
     SkipGate,
+    collect_scopes,
     compares_with_value,
     field_is,
     line_indent,
@@ -324,28 +325,12 @@ class _Analyzer:
     # pass 1: scopes, declarations, identifier uses
     def _collect(self) -> Scope:
         """Pass 1: scopes and declarations; the nodes pass 2 looks at; identifier scopes."""
-        root = self.tree.root_node
-        root_scope = Scope(root, None)
-        stack = [(root, root_scope)]
-        pop, push = stack.pop, stack.append
-        nodes, scope_of, identifiers = self.nodes, self.scope_of, self._identifiers
-        while stack:
-            node, scope = pop()
-            kind = node.type
-            if kind == "identifier":
-                scope_of[node.id] = scope
-                identifiers.append(node)
-                continue
-            if kind in LEAVES:
-                continue
-            if kind in DECLARING:
-                scope = self._declaring(node, kind, scope, root)
-            if kind in FACT_NODES:
-                nodes.append((node, scope))
-            if kind not in OPAQUE:
-                for child in reversed(node.named_children):
-                    push((child, scope))
-        return root_scope
+        return collect_scopes(
+            self.tree.root_node,
+            (LEAVES, DECLARING, FACT_NODES, OPAQUE),
+            lambda node, kind, scope, top: self._declaring(node, kind, scope, top.node),
+            (self.nodes, self.scope_of, self._identifiers),
+        )
 
     def _declaring(self, node, kind: str, scope: Scope, root) -> Scope:
         """Bind what ``node`` declares; returns the scope its children live in."""
