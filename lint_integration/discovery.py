@@ -207,10 +207,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         real_dir = real_dirs.get(directory)
         if real_dir is None:
             real_dir = real_dirs[directory] = os.path.realpath(directory)
-        real = os.path.join(real_dir, name)
-        if not os.path.exists(real):
-            raise FileNotFoundError(2, "No such file or directory", str(path))
-        return real
+        return os.path.join(real_dir, name)
 
     deferred: list[tuple[Path, Path]] = []
 
@@ -227,6 +224,8 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     def add_now(path: Path, explicit: bool, scan_root: Path, is_link: bool = True) -> None:
         try:
             real = real_path(path, is_link)
+            if explicit and not os.path.exists(real):  # a walked entry was just listed
+                raise FileNotFoundError(2, "No such file or directory", str(path))
         except (OSError, RuntimeError) as exc:
             result.notices.append(f"{path}: cannot resolve path ({_reason(exc)}); skipped")
             return

@@ -13,6 +13,7 @@ findings (cross-module summaries) are picked up by a further round, a bounded nu
 from __future__ import annotations
 
 import ast
+import dataclasses
 import difflib
 import os
 from collections import Counter
@@ -159,7 +160,20 @@ def fix_run(
 ) -> FixReport:
     """Fix ``files``; in diff mode nothing is written and one round is made."""
     options = options or FixOptions()
-    result = run(files, config, selection, notices, options.run_options)
+    run_options = options.run_options or RunOptions()
+    if run_options.cache:
+        return _fix_rounds(files, config, selection, notices, options, run_options)
+    # Without the project's cache, the rounds still share one of their own: a re-check after a
+    # round then parses only the files that changed and the files whose imports did.
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="lint-integration-fix-") as private:
+        run_options = dataclasses.replace(run_options, cache=True, cache_dir=Path(private))
+        return _fix_rounds(files, config, selection, notices, options, run_options)
+
+
+def _fix_rounds(files, config, selection, notices, options: FixOptions, run_options) -> FixReport:
+    result = run(files, config, selection, notices, run_options)
     outcomes: list[FileFix] = []
     unsettled: set[str] = set()
     for _ in range(MAX_ROUNDS):
@@ -182,7 +196,7 @@ def fix_run(
         if not any(o.written for o in round_outcomes):
             result = _overlay(result, files, round_outcomes)
             break
-        result = run(files, config, selection, notices, options.run_options)
+        result = run(files, config, selection, notices, run_options)
     return FixReport(result, outcomes, options)
 
 

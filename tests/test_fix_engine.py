@@ -57,6 +57,26 @@ def test_fixes_that_need_a_second_pass(tree):
     assert report.remaining == []
 
 
+def test_rounds_without_the_cache_recheck_only_what_changed(tree, monkeypatch):
+    """``--no-cache`` keeps the project cache untouched, yet the re-check after a round parses
+    only the files that changed (the rounds share a private cache)."""
+    root = tree({"a.fixfake": "ENV A\n", "b.fixfake": "NOFIX\n", "c.fixfake": "NOFIX\n"})
+    analysed: list[str] = []
+    real = fake.analyze
+
+    def counting(ctx):
+        analysed.append(os.path.basename(ctx.file.path))
+        return real(ctx)
+
+    monkeypatch.setattr(fake, "analyze", counting)
+    report = fix(root)
+    assert (root / "a.fixfake").read_text() == "req A\n"
+    assert [f.message for f in report.remaining] == ["NOFIX found", "NOFIX found"]
+    assert analysed.count("b.fixfake") == 1
+    assert analysed.count("c.fixfake") == 1
+    assert not any(p.name.startswith(".lint-integration-cache") for p in root.iterdir())
+
+
 def test_passes_are_bounded(tree):
     root = tree({"a.fixfake": "GROW\n"})
     report = fix(root, max_passes=4)

@@ -308,6 +308,11 @@ SUITE_BODY = "\n\n@pytest.mark.skipif(not LIVE, reason='no db')\ndef test_db():\
             True,
         ),
         ("from quiet import LIVE", {"quiet.py": "LIVE = True\n"}, False),
+        ("import json; from helpers import LIVE", {}, True),
+        ("from json import loads; import helpers\nLIVE = helpers.LIVE", {}, True),
+        ("if True: from helpers import LIVE", {}, True),
+        # ``from X import helpers`` binds an attribute of X, never the top-level ``helpers``.
+        ("from quiet import helpers\nLIVE = helpers.LIVE", {"quiet.py": "helpers = 1\n"}, False),
         ("from django.test import TestCase\nLIVE = 1", {}, False),
         ("from json import loads as LIVE", {}, False),
     ],

@@ -52,9 +52,10 @@ __all__ = [
 CROSS_MODULE_ROLES = frozenset({"suite", "runner"})
 
 _ENV_TOKENS = (b"environ", b"getenv", b"INTEGRATION_MODE")
-# An import that may name a local module: relative, or absolute and not an obvious library.
+# An import that may name a local module: relative, or absolute and not an obvious library. A
+# statement starts a line, follows a ``;`` or a compound statement's colon (``if x: import y``).
 _IMPORT = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(\.|[A-Za-z_][\w.]*)|import[ \t]+([A-Za-z_][\w.]*))", re.M
+    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(\.|[A-Za-z_][\w.]*)|import[ \t]+([A-Za-z_][\w.]*))", re.M
 )
 _LIBRARIES = frozenset(
     b"os sys re json typing pytest unittest collections functools itertools pathlib logging "

@@ -82,12 +82,17 @@ def import_specs(text: str) -> list[tuple[str, tuple[str, ...]]]:
     ``import dotted``."""
     specs: list[tuple[str, tuple[str, ...]]] = []
     for line in _statements(text):
-        for match in _FROM.finditer(line):
-            specs.append((_clean(match.group(1)), tuple(_IDENT.findall(match.group(2)))))
-        for match in _IMPORT.finditer(line):
-            for dotted in _DOTTED_RE.findall(match.group(1)):
-                parts = _clean(dotted).split(".")
-                specs.extend((".".join(parts[: i + 1]), ()) for i in range(len(parts)))
+        # Simple statements joined by ``;`` are read one by one: the ``import`` of a
+        # ``from X import names`` names no top-level module.
+        for piece in line.split(";") if ";" in line else (line,):
+            match = _FROM.search(piece)
+            if match is not None:
+                specs.append((_clean(match.group(1)), tuple(_IDENT.findall(match.group(2)))))
+                piece = piece[: match.start()]  # ``if x: from ...``: only the head is left
+            for found in _IMPORT.finditer(piece):
+                for dotted in _DOTTED_RE.findall(found.group(1)):
+                    parts = _clean(dotted).split(".")
+                    specs.extend((".".join(parts[: i + 1]), ()) for i in range(len(parts)))
     return specs
 
 
@@ -136,7 +141,18 @@ class ImportGraph:
         text = raw.decode("utf-8", "replace")
         directory = os.path.dirname(path)
         found: set[str] = set()
+        roots = self._roots
         for base, names in import_specs(text):
+            if base[:1] != ".":
+                # Most imports name libraries or packages nowhere above this directory: one
+                # memoized lookup settles every spec with that first segment.
+                first = base.split(".", 1)[0]
+                if first in R._LIBRARY_ROOTS:
+                    continue
+                key = (directory, first)
+                root = roots[key] if key in roots else self._root(directory, first)
+                if root is None:
+                    continue
             target = self._resolve(path, directory, base)
             if target is not None:
                 found.add(target)
