@@ -257,6 +257,22 @@ def emit_notices(notices: list[str]) -> None:
         click.echo(f"lint-integration: {notice}", err=True)
 
 
+def report_crashes(result, verbose: bool) -> bool:
+    """One line per file a bug stopped us from checking (the traceback too with ``--verbose``);
+    True when there was any: the command then exits 2 after reporting everything else."""
+    crashes = result.crashes
+    where = "" if verbose else " (run with --verbose for the traceback)"
+    for crashed in crashes:
+        if verbose and crashed.crash_details:
+            click.echo(crashed.crash_details.rstrip("\n"), err=True)
+        click.echo(
+            f"lint-integration: internal error: {crashed.crash}{where}; "
+            f"please report it at {ISSUES_URL}",
+            err=True,
+        )
+    return bool(crashes)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lint-integration")
 def main() -> None:
@@ -343,6 +359,8 @@ def check(
         cli_report.write_report(output_file, output)
     elif output:
         click.echo(output, nl=False)
+    if report_crashes(result, verbose):
+        return 2
     if result.findings and not exit_zero:
         return 1
     return 0

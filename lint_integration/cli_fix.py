@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import click
 
-from lint_integration.cli import common_options, emit_notices, prepare, run_guarded
+from lint_integration.cli import (
+    common_options,
+    emit_notices,
+    prepare,
+    report_crashes,
+    run_guarded,
+)
 
 _REASON_NOTE = {
     "unsafe": "unsafe fix: use --unsafe-fixes",
@@ -53,7 +59,7 @@ def fix(
         for patch in report.diffs():
             click.echo(patch, nl=False)
         click.echo(fixer.summary(report), err=True)
-        if report.errors:
+        if report_crashes(report.result, verbose) or report.errors:
             return 2
         return 1 if report.changed_files else 0
     if not quiet:
@@ -65,6 +71,6 @@ def fix(
                 f"[{finding.rule}] {finding.message}{tail}"
             )
     click.echo(fixer.summary(report))
-    if report.errors:
+    if report_crashes(report.result, verbose) or report.errors:
         return 2
     return 1 if report.remaining else 0

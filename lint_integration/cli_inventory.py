@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from lint_integration.cli import common_options, emit_notices, prepare, run_guarded
+from lint_integration.cli import (
+    common_options,
+    emit_notices,
+    prepare,
+    report_crashes,
+    run_guarded,
+)
 
 
 @click.command()
@@ -58,4 +64,4 @@ def inventory(
         write_report(output_file, text)
     else:
         click.echo(text, nl=False)
-    return 0
+    return 2 if report_crashes(result, verbose) else 0

@@ -128,6 +128,9 @@ class FileResult:
     suppressed: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     parsed: bool = False
+    # A bug met while checking this file (``FileCrash``): the run goes on, exits 2, says so.
+    crash: str | None = None
+    crash_details: str = ""
 
 
 class _Frame:
@@ -456,6 +459,9 @@ def check_source(
     except RecursionError:  # the parse or a rule's walk of a very deep tree
         _parse_error(result, rules, display, "nesting too deep to parse", 1, 1)
         return result
+    except FileCrash as exc:  # our bug, not the file's: the other files are still checked
+        result.crash, result.crash_details = str(exc), exc.details
+        return result
     result.parsed = True
     findings = one_per_construct(findings)
     suppressions = Suppressions.scan(source.text)
@@ -531,6 +537,11 @@ class RunResult:
     def suppressed(self) -> list[Finding]:
         return sorted((f for r in self.files for f in r.suppressed), key=Finding.sort_key)
 
+    @property
+    def crashes(self) -> list[FileResult]:
+        """Files a bug stopped us from checking (reported on stderr; the run exits 2)."""
+        return [r for r in self.files if r.crash is not None]
+
 
 @dataclass
 class RunOptions:
@@ -571,7 +582,7 @@ def run(
     for r in results:
         all_notices.extend(r.notices)
     result = RunResult(results, all_notices, len(files))
-    if manifest is not None:
+    if manifest is not None and not result.crashes:  # a crash is never replayed as clean
         manifest.dirs.extend(listed)
         manifest.save(files, notices, result, consulted)
     return result

@@ -139,7 +139,7 @@ class Runner:
         )
 
     def store(self, task: Task, result, deps: dict[str, str]) -> None:
-        if self.cache is not None:
+        if self.cache is not None and result.crash is None:
             self.cache.store_result(task.key, task.digest, deps.items(), result)
 
     def seen(self) -> tuple[set[str], set[str]]:

@@ -867,27 +867,40 @@ def test_a_huge_gitignore(write, cli, monkeypatch):
 # -- internal errors ---------------------------------------------------------------------------
 
 
+CRASH_PATH = "services/orders/tests/test_crash.py"
+
+
 def _break_python_frontend(monkeypatch):
+    """The Python frontend fails on ``test_crash.py`` only, as a bug would."""
     from lint_integration.languages import python
 
+    real = python.analyze
+
     def analyze(ctx):
-        raise ValueError("frontend exploded")
+        if ctx.file.path.name == "test_crash.py":
+            raise ValueError("frontend exploded")
+        return real(ctx)
 
     monkeypatch.setattr(python, "analyze", analyze)
 
 
-def test_an_internal_error_is_short_names_the_file_and_where_to_report(cli, tree, monkeypatch):
+def test_an_internal_error_names_the_file_and_the_run_goes_on(cli, tree, monkeypatch):
+    (tree / CRASH_PATH).write_text(SKIP_ON_ENV)
     _break_python_frontend(monkeypatch)
     result = in_process(cli, tree, monkeypatch, ".")
     assert result.exit_code == 2
-    assert result.output == (
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{GOOD_PATH}:")  # the other file is still checked and reported
+    assert lines[-1] == (
         "lint-integration: internal error: ValueError: frontend exploded (while checking "
-        f"{GOOD_PATH}) (run with --verbose for the traceback); please report it at "
-        "https://github.com/platform/lint-integration/issues\n"
+        f"{CRASH_PATH}) (run with --verbose for the traceback); please report it at "
+        "https://github.com/platform/lint-integration/issues"
     )
+    assert len(lines) == 2
 
 
 def test_verbose_shows_the_traceback_of_an_internal_error(cli, tree, monkeypatch):
+    (tree / CRASH_PATH).write_text(SKIP_ON_ENV)
     _break_python_frontend(monkeypatch)
     result = in_process(cli, tree, monkeypatch, "--verbose", ".")
     assert result.exit_code == 2
@@ -895,16 +908,33 @@ def test_verbose_shows_the_traceback_of_an_internal_error(cli, tree, monkeypatch
     assert 'raise ValueError("frontend exploded")' in result.output
     assert result.output.splitlines()[-1] == (
         "lint-integration: internal error: ValueError: frontend exploded (while checking "
-        f"{GOOD_PATH}); please report it at https://github.com/platform/lint-integration/issues"
+        f"{CRASH_PATH}); please report it at https://github.com/platform/lint-integration/issues"
     )
+
+
+def test_a_crashed_file_is_not_remembered_by_the_cache(cli, tree, monkeypatch):
+    """The next run (bug fixed, or not) checks the file again rather than replaying a crash."""
+    (tree / CRASH_PATH).write_text(SKIP_ON_ENV)
+    monkeypatch.chdir(tree)
+    with monkeypatch.context() as patched:
+        _break_python_frontend(patched)
+        first = cli(["check", "--jobs", "1", "--output-format", "concise", "."])
+    second = cli(["check", "--jobs", "1", "--output-format", "concise", "."])
+    assert first.exit_code == 2
+    assert second.exit_code == 1
+    assert f"{CRASH_PATH}:" in second.output
 
 
 HOOKED_MAIN = """\
 import sys
 from lint_integration.languages import python
 
+real = python.analyze
+
 def analyze(ctx):
-    raise KeyError("boom")
+    if ctx.file.path.name == "test_crash.py":
+        raise KeyError("boom")
+    return real(ctx)
 
 python.analyze = analyze
 from lint_integration.cli import main
@@ -914,6 +944,7 @@ main(prog_name="lint-integration")
 
 def test_an_internal_error_in_a_real_process(tree):
     """The frontend is replaced before the command line starts; nothing in the tool knows."""
+    (tree / CRASH_PATH).write_text(SKIP_ON_ENV)
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTEGRATION_MODE")}
     for extra, traceback in (([], False), (["--verbose"], True)):
         proc = subprocess.run(
@@ -925,10 +956,11 @@ def test_an_internal_error_in_a_real_process(tree):
             timeout=120,
         )
         assert proc.returncode == 2
-        assert proc.stdout == ""
+        assert f"{GOOD_PATH}:" in proc.stdout
+        assert CRASH_PATH not in proc.stdout
         assert ("Traceback" in proc.stderr) is traceback
         assert proc.stderr.splitlines()[-1].startswith(
-            f"lint-integration: internal error: KeyError: 'boom' (while checking {GOOD_PATH})"
+            f"lint-integration: internal error: KeyError: 'boom' (while checking {CRASH_PATH})"
         )
         assert proc.stderr.splitlines()[-1].endswith(
             "please report it at https://github.com/platform/lint-integration/issues"
