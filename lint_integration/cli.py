@@ -332,7 +332,7 @@ def check(
     """Report every violation of the integration-mode contract under PATHS (default: .)."""
     from lint_integration import cli_report
     from lint_integration.engine import run
-    from lint_integration.report import formatters
+    from lint_integration.report import formatter
 
     prepared = prepare(paths, config_file, select, ignore, rule, force_exclude)
     known = cli_report.load_baseline_option(baseline)
@@ -354,7 +354,7 @@ def check(
         "statistics": statistics,
         "quiet": quiet,
     }
-    output = formatters()[output_format](result, options)
+    output = formatter(output_format)(result, options)
     if output_file is not None:
         cli_report.write_report(output_file, output)
     elif output:

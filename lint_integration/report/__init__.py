@@ -10,15 +10,26 @@ from lint_integration.engine import RunResult
 Formatter = Callable[[RunResult, dict], str]
 
 
-def formatters() -> dict[str, Formatter]:
-    from lint_integration.report import github, gitlab, json_format, junit, sarif, text
+# name -> (module, function): a run imports only the formatter it prints with.
+_FORMATTERS = {
+    "text": ("text", "format_text"),
+    "concise": ("text", "format_concise"),
+    "json": ("json_format", "format_json"),
+    "github": ("github", "format_github"),
+    "sarif": ("sarif", "format_sarif"),
+    "junit": ("junit", "format_junit"),
+    "gitlab": ("gitlab", "format_gitlab"),
+}
 
-    return {
-        "text": text.format_text,
-        "concise": text.format_concise,
-        "json": json_format.format_json,
-        "github": github.format_github,
-        "sarif": sarif.format_sarif,
-        "junit": junit.format_junit,
-        "gitlab": gitlab.format_gitlab,
-    }
+
+def formatter(name: str) -> Formatter:
+    """The formatter called ``name``."""
+    import importlib
+
+    module, function = _FORMATTERS[name]
+    return getattr(importlib.import_module(f"lint_integration.report.{module}"), function)
+
+
+def formatters() -> dict[str, Formatter]:
+    """Every formatter by name."""
+    return {name: formatter(name) for name in _FORMATTERS}
