@@ -1,7 +1,8 @@
 """What every codemod shares: finding the nodes to rewrite, and the helper's imports.
 
 A codemod rewrites exactly the constructs its rule reports. It analyses the module with the
-Python frontend (the facts that produce findings), keeps the facts whose span is one of the
+Python frontend (the facts that produce findings, seen through ``translate.to_cst``: their nodes
+are the LibCST nodes of the same constructs), keeps the facts whose span is one of the
 findings it was given (the fixer passes the findings it selected; under LibCST's own runner
 the rule's check is run and its safe fixes are taken, plus unsafe ones with
 ``--unsafe-fixes``), and transforms the analysed module itself, matching nodes by identity.
@@ -13,6 +14,7 @@ Imports of the shared helper are added with ``AddImportsVisitor``; imports of ``
 from __future__ import annotations
 
 import argparse
+import copy
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -156,6 +158,7 @@ class FindingCodemod(VisitorBasedCodemodCommand):
         if not spans:
             return tree
         self.parents = parent_map(analysis.module)
+        analysis = self.analysis = self._without_unlocated(analysis, spans)
         self.plan(analysis, spans)
         if not self.rewrites:
             if self.skipped:
@@ -176,6 +179,30 @@ class FindingCodemod(VisitorBasedCodemodCommand):
             if (asname or obj or module.split(".")[0]) in touched:
                 RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname)
         return result
+
+    def _without_unlocated(self, analysis: Any, spans: set[Span]) -> Any:
+        """Facts whose code could not be matched in the LibCST tree are left as findings."""
+        from lint_integration.languages.python.translate import FACT_LISTS, finding_spans
+
+        if not any(
+            getattr(fact, "unlocated", None)
+            for name in FACT_LISTS
+            for fact in getattr(analysis, name, ())
+        ):
+            return analysis
+        view = copy.copy(analysis)
+        for name in FACT_LISTS:
+            kept = []
+            for fact in getattr(analysis, name):
+                reason = getattr(fact, "unlocated", None)
+                found = finding_spans(analysis, fact) & spans if reason else set()
+                if found:
+                    line = min(found)[0][0]
+                    self.skipped.append((line, reason))
+                    continue
+                kept.append(fact)
+            setattr(view, name, kept)
+        return view
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         new = super().transform_module(tree)
@@ -489,12 +516,14 @@ def analyze(ctx: Any, code: str) -> Any:
     """The frontend's analysis of ``code`` (None when it cannot be parsed)."""
     from lint_integration.languages import ParseFailure
     from lint_integration.languages.python import analyze_source
+    from lint_integration.languages.python.translate import to_cst
 
     try:
-        return analyze_source(
+        analysis = analyze_source(
             code, Path(ctx.file.path), ctx.config, project=ctx.project, role=ctx.role
         )
-    except (ParseFailure, RecursionError):
+        return to_cst(analysis)
+    except (ParseFailure, RecursionError, cst.ParserSyntaxError):
         return None
 
 

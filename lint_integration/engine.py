@@ -18,7 +18,7 @@ from lint_integration import registry
 from lint_integration.config import Config
 from lint_integration.discovery import SourceFile
 from lint_integration.findings import Finding, Fix
-from lint_integration.languages import ParseFailure, frontend
+from lint_integration.languages import NewerSyntax, ParseFailure, frontend
 from lint_integration.registry import PARSE_ERROR, Rule
 from lint_integration.suppressions import Suppressions
 from lint_integration.textio import (
@@ -453,6 +453,9 @@ def check_source(
                 check = rule.checks.get(file.language)
                 if check is not None:
                     findings.extend(check(analysis, ctx))
+    except NewerSyntax as exc:  # valid code the running Python cannot parse: not an error
+        result.notices.append(f"{display}: {exc.message}")
+        return result
     except ParseFailure as exc:
         _parse_error(result, rules, display, exc.message, exc.line, exc.column)
         return result

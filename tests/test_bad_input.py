@@ -452,7 +452,6 @@ def test_deep_nesting_is_a_parse_error_never_a_crash(write):
         "tests/test_subscripts.py",
         "tests/test_calls.py",
         "tests/test_unary.py",
-        "tests/test_or.py",
         "tests/test_elif.py",
         "tests/test_blocks.py",
         "Tiltfile",
@@ -465,7 +464,12 @@ def test_deep_nesting_is_a_parse_error_never_a_crash(write):
     assert got["tests/test_chain.py"] == (
         f"tests/test_chain.py:8:4003: {deep} (an expression more than 1000 levels deep)"
     )
-    assert got["tests/test_or.py"] == f"tests/test_or.py:1:1: {deep}"
+    # ``a or b or ...`` is one flat node in ``ast``: the file is analysed like any other.
+    assert [line for line in lines(proc) if line.startswith("tests/test_or.py:")] == [
+        "tests/test_or.py:5:11: LI002 [no-direct-env-probe] suite reads ORDERS_URL directly; "
+        'use require_env("ORDERS_URL") so repo mode gets the mock value and cluster mode fails '
+        "fast"
+    ]
     assert got["tests/test_elif.py"] == (
         f"tests/test_elif.py:2010:1: {deep} (more than 1000 elif branches in a row)"
     )

@@ -79,7 +79,8 @@ def test_a_check_where_the_prefilter_drops_every_file_imports_no_parser(write):
     assert heavy == []
 
 
-def test_a_python_file_that_needs_parsing_imports_only_libcst(write):
+def test_a_python_file_that_needs_parsing_imports_no_heavy_parser(write):
+    """``check`` analyses Python with the standard ``ast``; LibCST is for ``fix`` only."""
     root = write(
         {
             "pyproject.toml": "[tool.lint-integration]\n",
@@ -92,7 +93,7 @@ def test_a_python_file_that_needs_parsing_imports_only_libcst(write):
     heavy, done = heavy_after(["check", "--no-cache", "."], root)
     assert "internal error" not in done.stderr
     assert "test_db.py" in done.stdout
-    assert heavy == ["libcst"]
+    assert heavy == []
 
 
 def test_a_shell_file_that_needs_parsing_imports_only_tree_sitter(write):

@@ -46,6 +46,11 @@ class ParseFailure(Exception):
         self.column = column
 
 
+class NewerSyntax(ParseFailure):
+    """The file is valid in a newer Python than the running one: not analysed, not an error.
+    The engine reports it as a notice naming the file."""
+
+
 def frontend(language: str) -> ModuleType | None:
     """The frontend module for ``language``, imported on first use; None if not available."""
     name = _MODULES.get(language)

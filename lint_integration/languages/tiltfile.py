@@ -1,4 +1,4 @@
-"""Tiltfile frontend: Starlark is Python syntax, so LibCST parses it (nothing is executed).
+"""Tiltfile frontend: Starlark is Python syntax, so ``ast`` parses it (nothing is executed).
 
 Read: ``local_resource(name, cmd=..., serve_cmd=..., env={...}, serve_env={...})``,
 ``test(name, cmd, env=...)``, ``cmd_button(name, argv=[...], env=['K=V'])`` and
@@ -10,12 +10,15 @@ set the mode for every resource. Command strings are analysed as shell.
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from lint_integration.languages import ParseFailure, facts, shell
+from lint_integration.languages import NewerSyntax, ParseFailure, facts, shell
 from lint_integration.languages.facts import MODE_VAR, Host, Site
 from lint_integration.languages.suites import find_suite, sets_mode_flag
 
@@ -29,12 +32,6 @@ _CALLS = {
 _RESOURCES = ("local_resource", "test", "cmd_button")
 
 
-def _cst():
-    import libcst
-
-    return libcst
-
-
 @dataclass
 class StringLit:
     """A string literal: its value and where its characters sit in the file."""
@@ -44,41 +41,57 @@ class StringLit:
     start: int  # offset of the whole literal
     end: int
     host: Host | None
+    quote: str = '"'
 
 
 class TiltAnalysis:
-    def __init__(self, text: str, module, positions, config) -> None:
+    def __init__(self, text: str, module: ast.Module, config) -> None:
+        from lint_integration.languages.python.positions import Positions
+
         self.text = text
         self.module = module
-        self.positions = positions
         self.config = config
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._positions = Positions(text)
+        self._strings: dict[int, StringLit | None] = {}
+        # Every node in source order (a concrete tree's visiting order).
+        nodes: list[ast.AST] = []
+        stack: list[ast.AST] = [module]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            if isinstance(node, ast.JoinedStr):  # its literal parts are no literals of their own
+                stack.extend(v for v in reversed(node.values) if isinstance(v, ast.FormattedValue))
+                continue
+            stack.extend(reversed(_children(node)))
+        self.nodes = nodes
 
     # Positions ----------------------------------------------------------------------------
 
-    def offset(self, pos) -> int:
-        line = min(max(pos.line, 1), len(self._line_starts))
-        return self._line_starts[line - 1] + pos.column
-
     def span(self, node) -> tuple[int, int]:
-        rng = self.positions[node]
-        return self.offset(rng.start), self.offset(rng.end)
+        return self._positions.extent(node)
 
     def string(self, node) -> StringLit | None:
-        cst = _cst()
-        if not isinstance(node, cst.SimpleString):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             return None
-        try:
-            value = node.evaluated_value
-        except Exception:  # an escape LibCST cannot evaluate
-            return None
-        if not isinstance(value, str):
-            return None
+        key = id(node)
+        if key not in self._strings:
+            self._strings[key] = self._string(node)
+        return self._strings[key]
+
+    def _string(self, node: ast.Constant) -> StringLit | None:
+        value = node.value
         start, end = self.span(node)
-        raw = node.value
-        prefix = len(node.prefix)
-        quote = node.quote
-        body_start = start + prefix + len(quote)
+        raw = self.text[start:end]
+        if not _single_literal(raw):
+            return None  # implicitly concatenated literals
+        prefix = 0
+        while prefix < len(raw) and raw[prefix] not in "'\"":
+            prefix += 1
+        quote = (
+            raw[prefix : prefix + 3] if raw[prefix : prefix + 3] in ('"""', "'''") else raw[prefix]
+        )
+        prefix_len = prefix
+        body_start = start + prefix_len + len(quote)
         if "\\" not in raw:
 
             def encode(content: str, quote=quote) -> str | None:
@@ -89,99 +102,91 @@ class TiltAnalysis:
             host = facts.verbatim_host(self.text, body_start, value, encode)
         else:
             host = Host(lambda _o: None, lambda _c: None, (start, end))
-        return StringLit(node, value, start, end, host)
+        return StringLit(node, value, start, end, host, quote)
 
     # Tree facts ---------------------------------------------------------------------------
 
     @cached_property
     def calls(self) -> list[Any]:
-        cst = _cst()
         found = []
-        for node in self.positions:
-            func = node.func if isinstance(node, cst.Call) else None
-            if isinstance(func, cst.Name) and func.value in _CALLS:
+        for node in self.nodes:
+            func = node.func if isinstance(node, ast.Call) else None
+            if isinstance(func, ast.Name) and func.id in _CALLS:
                 found.append(node)
         return sorted(found, key=lambda n: self.span(n))
 
     @cached_property
     def top_level(self) -> dict[str, Any]:
         """Module-level ``NAME = value`` (the last one wins)."""
-        cst = _cst()
         names: dict[str, Any] = {}
         for stmt in self.module.body:
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                continue
-            for small in stmt.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    target = small.targets[0].target
-                    if isinstance(target, cst.Name):
-                        names[target.value] = small.value
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                if isinstance(target, ast.Name):
+                    names[target.id] = stmt.value
         return names
 
     def resolve(self, node, depth: int = 0) -> Any:
-        cst = _cst()
-        if isinstance(node, cst.Name) and node.value in self.top_level and depth < 8:
-            return self.resolve(self.top_level[node.value], depth + 1)
+        if isinstance(node, ast.Name) and node.id in self.top_level and depth < 8:
+            return self.resolve(self.top_level[node.id], depth + 1)
         return node
 
     def argument(self, call, keyword: str, index: int | None) -> Any:
-        for i, arg in enumerate(call.args):
-            if arg.keyword is not None:
-                if arg.keyword.value == keyword:
-                    return arg.value
-            elif arg.star == "" and index is not None and i == index:
+        for arg in call.keywords:
+            if arg.arg == keyword:
                 return arg.value
+        if index is not None and index < len(call.args):
+            arg = call.args[index]
+            if not isinstance(arg, ast.Starred):
+                return arg
         return None
 
     def env_entries(self, node) -> list[tuple[str, Any, Any]] | None:
         """(name, key node, value node) of an env dict or ``['K=V']`` list; None if unknown."""
-        cst = _cst()
         node = self.resolve(node)
         if node is None:
             return []
-        if isinstance(node, cst.Dict):
+        if isinstance(node, ast.Dict):
             entries = []
-            for element in node.elements:
-                if not isinstance(element, cst.DictElement):
+            for key_node, value in zip(node.keys, node.values, strict=True):
+                if key_node is None:
                     return None  # **other: unknown content
-                key = self.string(element.key)
+                key = self.string(key_node)
                 if key is None:
                     return None
-                entries.append((key.value, element.key, element.value))
+                entries.append((key.value, key_node, value))
             return entries
-        if isinstance(node, (cst.List, cst.Tuple)):
+        if isinstance(node, (ast.List, ast.Tuple)):
             entries = []
-            for element in node.elements:
-                item = self.string(element.value)
+            for element in node.elts:
+                item = self.string(element)
                 if item is None or "=" not in item.value:
                     return None
-                entries.append((item.value.split("=", 1)[0], element.value, None))
+                entries.append((item.value.split("=", 1)[0], element, None))
             return entries
         return None
 
     @cached_property
     def global_mode(self) -> list[Any]:
         """Value nodes of ``os.putenv('INTEGRATION_MODE', v)`` / ``os.environ[...] = v``."""
-        cst = _cst()
         found = []
-        for node in self.positions:
-            if isinstance(node, cst.Call) and _dotted(node.func) in ("os.putenv", "os.setenv"):
-                if len(node.args) == 2:
-                    name = self.string(node.args[0].value)
+        for node in self.nodes:
+            if isinstance(node, ast.Call) and _dotted(node.func) in ("os.putenv", "os.setenv"):
+                args = _arguments(node)
+                if len(args) == 2:
+                    name = self.string(args[0])
                     if name is not None and name.value == MODE_VAR:
-                        found.append(node.args[1].value)
-            elif isinstance(node, cst.Assign):
-                for target in node.targets:
-                    sub = target.target
-                    if isinstance(sub, cst.Subscript) and _dotted(sub.value) == "os.environ":
-                        index = sub.slice[0].slice if len(sub.slice) == 1 else None
-                        name = self.string(getattr(index, "value", None))
+                        found.append(args[1])
+            elif isinstance(node, ast.Assign):
+                for sub in node.targets:
+                    if isinstance(sub, ast.Subscript) and _dotted(sub.value) == "os.environ":
+                        name = self.string(sub.slice)
                         if name is not None and name.value == MODE_VAR:
                             found.append(node.value)
         return found
 
     def command_strings(self, call) -> list[StringLit]:
-        index, keywords, _ = _CALLS[call.func.value]
+        index, keywords, _ = _CALLS[call.func.id]
         found = []
         for i, keyword in enumerate(keywords):
             node = self.argument(call, keyword, index if i == 0 else None)
@@ -190,26 +195,24 @@ class TiltAnalysis:
         return found
 
     def _strings_in(self, node) -> list[StringLit]:
-        cst = _cst()
         node = self.resolve(node) if node is not None else None
         if node is None:
             return []
-        if isinstance(node, (cst.List, cst.Tuple)):
-            items = [self.string(e.value) for e in node.elements]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = [self.string(e) for e in node.elts]
             return [i for i in items if i is not None]
         lit = self.string(node)
         return [lit] if lit is not None else []
 
     def command_text(self, call) -> str:
         """The command line(s) of a call, for suite detection (lists are joined)."""
-        cst = _cst()
-        index, keywords, _ = _CALLS[call.func.value]
+        index, keywords, _ = _CALLS[call.func.id]
         parts = []
         for i, keyword in enumerate(keywords):
             node = self.argument(call, keyword, index if i == 0 else None)
             node = self.resolve(node) if node is not None else None
-            if isinstance(node, (cst.List, cst.Tuple)):
-                parts.append(" ".join(_loose_text(e.value) for e in node.elements))
+            if isinstance(node, (ast.List, ast.Tuple)):
+                parts.append(" ".join(_loose_text(e) for e in node.elts))
             elif node is not None:
                 parts.append(_loose_text(node))
         return "\n".join(parts)
@@ -238,18 +241,19 @@ class TiltAnalysis:
     # Questions ----------------------------------------------------------------------------
 
     def legacy_toggles(self) -> list[Site]:
-        cst = _cst()
         config = self.config
         sites: list[Site] = []
         keys: set[int] = set()
         fixes = self._toggle_fixes()
-        for node in self.positions:
-            if isinstance(node, cst.DictElement):
-                key = self.string(node.key)
+        for node in self.nodes:
+            if not isinstance(node, ast.Dict):
+                continue
+            for key_node in node.keys:
+                key = self.string(key_node)
                 if key is not None and config.is_legacy_toggle(key.value):
-                    keys.add(id(node.key))
+                    keys.add(id(key_node))
                     message = facts.toggle_set_message(key.value)
-                    fix = fixes.get(id(node))
+                    fix = fixes.get(id(key_node))
                     if fix is None:
                         sites.append(Site(key.start, key.end, message))
                     else:
@@ -257,8 +261,8 @@ class TiltAnalysis:
                         sites.append(
                             Site(key.start, key.end, message, edits=edits, fix_message=fix_message)
                         )
-        for node in self.positions:
-            if isinstance(node, cst.SimpleString) and id(node) not in keys:
+        for node in self.nodes:
+            if isinstance(node, ast.Constant) and id(node) not in keys:
                 lit = self.string(node)
                 if lit is None:
                     continue
@@ -272,13 +276,12 @@ class TiltAnalysis:
 
     def _env_dicts(self) -> list[Any]:
         """The dict literals passed (directly or by name) as a Tilt call's env."""
-        cst = _cst()
         found: dict[int, Any] = {}
         for call in self.calls:
-            for keyword in _CALLS[call.func.value][2]:
+            for keyword in _CALLS[call.func.id][2]:
                 node = self.argument(call, keyword, None)
                 node = self.resolve(node) if node is not None else None
-                if isinstance(node, cst.Dict):
+                if isinstance(node, ast.Dict):
                     found[id(node)] = node
         return list(found.values())
 
@@ -292,9 +295,9 @@ class TiltAnalysis:
                 continue
             mode_set = any(facts.is_mode_name(name) for name, _, _ in entries)
             chosen: str | None = None
-            for element in env.elements:
-                key = self.string(element.key)
-                value = self.string(element.value)
+            for key_node, value_node in zip(env.keys, env.values, strict=True):
+                key = self.string(key_node)
+                value = self.string(value_node)
                 if key is None or value is None or not self.config.is_legacy_toggle(key.value):
                     continue
                 mode = facts.toggle_mode(value.value)
@@ -306,19 +309,19 @@ class TiltAnalysis:
                     if None in (ka, kb, va, vb):
                         continue
                     edits = ((ka, kb, MODE_VAR), (va, vb, mode))
-                    fixes[id(element)] = (edits, f"Replace {key.value} with INTEGRATION_MODE")
+                    fixes[id(key_node)] = (edits, f"Replace {key.value} with INTEGRATION_MODE")
                     mode_set, chosen = True, mode
                 elif chosen in (None, mode):
-                    edit = self._drop_element(env, element)
+                    edit = self._drop_element(env, key_node, value_node)
                     if edit is not None:
-                        fixes[id(element)] = ((edit,), f"Remove {key.value} (the mode is set)")
+                        fixes[id(key_node)] = ((edit,), f"Remove {key.value} (the mode is set)")
         return fixes
 
-    def _drop_element(self, env, element) -> tuple[int, int, str] | None:
+    def _drop_element(self, env, key_node, value_node) -> tuple[int, int, str] | None:
         """The edit deleting one dict element: its own lines, or up to the next element."""
         text = self.text
-        start, _ = self.span(element.key)
-        _, end = self.span(element.value)
+        start, _ = self.span(key_node)
+        _, end = self.span(value_node)
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
@@ -326,15 +329,15 @@ class TiltAnalysis:
         rest = rest[1:].strip() if rest.startswith(",") else rest
         if not text[line_start:start].strip() and (not rest or rest.startswith("#")):
             return line_start, min(line_end + 1, len(text)), ""
-        elements = list(env.elements)
-        index = next(i for i, e in enumerate(elements) if e is element)
-        if index + 1 < len(elements):
-            return start, self.span(elements[index + 1].key)[0], ""
+        keys = list(env.keys)
+        index = next(i for i, k in enumerate(keys) if k is key_node)
+        if index + 1 < len(keys) and keys[index + 1] is not None:
+            return start, self.span(keys[index + 1])[0], ""
         return None
 
     def _in_env_list(self, node) -> bool:
         for call in self.calls:
-            for keyword in _CALLS[call.func.value][2]:
+            for keyword in _CALLS[call.func.id][2]:
                 value = self.resolve(self.argument(call, keyword, None))
                 entries = self.env_entries(value) if value is not None else None
                 if entries and any(key is node for _, key, _ in entries):
@@ -345,7 +348,7 @@ class TiltAnalysis:
         sites: list[Site] = []
         values = list(self.global_mode)
         for call in self.calls:
-            for keyword in _CALLS[call.func.value][2]:
+            for keyword in _CALLS[call.func.id][2]:
                 entries = self.env_entries(self.argument(call, keyword, None)) or []
                 for name, key, value in entries:
                     if value is None and name == MODE_VAR:
@@ -372,8 +375,7 @@ class TiltAnalysis:
 
     def _mode_literals(self, node) -> list[StringLit]:
         """The literals a mode value can take: a string, or either branch of ``a if c else b``."""
-        cst = _cst()
-        if isinstance(node, cst.IfExp):
+        if isinstance(node, ast.IfExp):
             return self._mode_literals(node.body) + self._mode_literals(node.orelse)
         lit = self.string(node)
         return [lit] if lit is not None else []
@@ -391,23 +393,23 @@ class TiltAnalysis:
         )
 
     def heuristics(self) -> list[Site]:
-        cst = _cst()
         sites: list[Site] = []
         mode_values = list(self.global_mode)
         for call in self.calls:
-            for keyword in _CALLS[call.func.value][2]:
+            for keyword in _CALLS[call.func.id][2]:
                 for name, _key, value in self.env_entries(self.argument(call, keyword, None)) or []:
                     if value is not None and facts.is_mode_name(name):
                         mode_values.append(value)
         for value in mode_values:
-            if not isinstance(value, cst.IfExp):
+            if not isinstance(value, ast.IfExp):
                 continue
             for node in _descendants(value.test):
-                if isinstance(node, cst.Call) and _dotted(node.func) in (
+                if isinstance(node, ast.Call) and _dotted(node.func) in (
                     "os.getenv",
                     "os.environ.get",
                 ):
-                    lit = self.string(node.args[0].value) if node.args else None
+                    args = _arguments(node)
+                    lit = self.string(args[0]) if args else None
                     if lit is not None and self.config.is_heuristic_var(lit.value):
                         sites.append(Site(lit.start, lit.end, facts.heuristic_message(lit.value)))
         sites.extend(self._script_sites("heuristics"))
@@ -418,7 +420,7 @@ class TiltAnalysis:
             return []
         sites = []
         for call in self.calls:
-            func = call.func.value
+            func = call.func.id
             if func not in _RESOURCES:
                 continue
             text = self.command_text(call)
@@ -452,7 +454,7 @@ class TiltAnalysis:
         name_node = self.argument(call, "name", 0)
         lit = self.string(name_node) if name_node is not None else None
         start, end = (lit.start, lit.end) if lit else self.span(call.func)
-        label = f"Tilt resource '{lit.value}'" if lit else f"`{call.func.value}`"
+        label = f"Tilt resource '{lit.value}'" if lit else f"`{call.func.id}`"
         message = f"{label} runs integration suites ({suite}) without INTEGRATION_MODE in its env"
         edit = self._env_insert(call)
         if edit is None:
@@ -467,69 +469,80 @@ class TiltAnalysis:
         )
 
     def _env_insert(self, call) -> tuple[int, int, str] | None:
-        cst = _cst()
-        if call.func.value == "cmd_button":
+        if call.func.id == "cmd_button":
             return None
         env = self.argument(call, "env", None)
         if env is not None:
-            if not isinstance(env, cst.Dict):
+            if not isinstance(env, ast.Dict):
                 return None
             entries = self.env_entries(env) or []
             if any(self.config.is_legacy_toggle(name) for name, _, _ in entries):
                 return None  # the toggle's own fix sets the mode here
             start, _ = self.span(env)
             quote = "'"
-            for element in env.elements:
-                if isinstance(element, cst.DictElement) and isinstance(
-                    element.key, cst.SimpleString
-                ):
-                    quote = element.key.quote[0]
+            for key_node in env.keys:
+                key = self.string(key_node)
+                if key is not None:
+                    quote = key.quote[0]
                     break
-            sep = ", " if env.elements else ""
+            sep = ", " if env.keys else ""
             return start + 1, start + 1, f"{quote}{MODE_VAR}{quote}: {quote}repo{quote}{sep}"
-        if not call.args or any(a.star for a in call.args):
-            return None
-        last = call.args[-1]
-        _, end = self.span(last.value)
+        args = _arguments(call)
+        if not args or len(args) != len(call.args) + len(call.keywords):
+            return None  # ``*args`` / ``**kwargs``
+        _, end = self.span(args[-1])
         quote = "'"
-        first = self.string(call.args[0].value)
+        first = self.string(args[0])
         if first is not None:
-            quote = first.node.quote[0]
+            quote = first.quote[0]
         return end, end, f", env={{{quote}{MODE_VAR}{quote}: {quote}repo{quote}}}"
 
 
+def _children(node: ast.AST) -> list[ast.AST]:
+    from lint_integration.languages.python.tree import children
+
+    return children(node)
+
+
+def _arguments(call: ast.Call) -> list[ast.AST]:
+    """Every argument expression not unpacked, in source order."""
+    args = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return args + [k.value for k in call.keywords if k.arg is not None]
+
+
+def _single_literal(raw: str) -> bool:
+    """``raw`` is one string literal, not several implicitly concatenated ones."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(raw).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return sum(1 for t in tokens if t.type == tokenize.STRING) == 1
+
+
 def _dotted(node) -> str:
-    cst = _cst()
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
     return ""
 
 
 def _descendants(node) -> list[Any]:
-    found = [node]
-    for child in node.children:
-        found.extend(_descendants(child))
-    return found
+    return list(ast.walk(node))
 
 
 def _loose_text(node) -> str:
     """The text of a string-ish expression with unknown parts as ``_`` (suite detection only)."""
-    cst = _cst()
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:
-            return ""
-        return value if isinstance(value, str) else ""
-    if isinstance(node, cst.ConcatenatedString):
-        return _loose_text(node.left) + _loose_text(node.right)
-    if isinstance(node, cst.FormattedString):
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        return "" if isinstance(node.value, bytes) else "_"
+    if isinstance(node, ast.JoinedStr):
         return "".join(
-            p.value if isinstance(p, cst.FormattedStringText) else "_" for p in node.parts
+            p.value if isinstance(p, ast.Constant) and isinstance(p.value, str) else "_"
+            for p in node.values
         )
-    if isinstance(node, cst.BinaryOperation):
+    if isinstance(node, ast.BinOp):
         return _loose_text(node.left) + " " + _loose_text(node.right)
     return "_"
 
@@ -548,20 +561,41 @@ def might_match(raw: bytes, role: str, config) -> bool:
 
 
 def analyze(ctx) -> TiltAnalysis:
-    cst = _cst()
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
     from lint_integration.languages.nesting import check_depth
 
-    check_depth(ctx.text)  # LibCST's native parser overflows the C stack on very deep nesting
+    check_depth(ctx.text)  # the parser overflows the C stack on very deep nesting
+    from lint_integration.languages.python.tree import quiet_parse
+
     try:
-        module = cst.parse_module(ctx.text)
-    except cst.ParserSyntaxError as exc:
-        message = str(exc.message).split("\n")[0]
+        module = quiet_parse(ctx.text)
+    except SyntaxError as exc:
+        raise _syntax_error(ctx.text, exc) from None
+    except ValueError as exc:  # null bytes
+        raise ParseFailure(f"Tiltfile syntax error: {exc}", 1, 1) from None
+    return TiltAnalysis(ctx.text, module, ctx.config)
+
+
+def _syntax_error(text: str, exc: SyntaxError) -> ParseFailure:
+    """LibCST's message and position (imported only for a broken file); code it accepts uses
+    Python syntax newer than the running interpreter's."""
+    import sys
+
+    import libcst as cst
+
+    try:
+        cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        message = str(error.message).split("\n")[0]
         message = re.sub(r"^parser error: error at \d+:\d+: ", "", message)
-        raise ParseFailure(
-            f"Tiltfile syntax error: {message}", exc.raw_line, exc.raw_column + 1
-        ) from None
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    return TiltAnalysis(ctx.text, module, positions, ctx.config)
+        return ParseFailure(
+            f"Tiltfile syntax error: {message}", error.raw_line, error.raw_column + 1
+        )
+    except Exception:  # LibCST failing otherwise: Python's own message
+        return ParseFailure(f"Tiltfile syntax error: {exc.msg}", exc.lineno or 1, exc.offset or 1)
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return NewerSyntax(
+        f"uses Python syntax newer than the running Python {version}; not analysed; "
+        "run lint-integration under a newer Python",
+        exc.lineno or 1,
+        exc.offset or 1,
+    )

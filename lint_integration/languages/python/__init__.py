@@ -1,9 +1,9 @@
-"""The Python frontend: LibCST analysis of env reads, skip gates, mode and toggle use.
+"""The Python frontend: ``ast`` analysis of env reads, skip gates, mode and toggle use.
 
 Public API (stable; codemods use it to locate their targets)::
 
     analysis = analyze_source(text, path, config, project=None, role="suite")
-    analysis.module       # the libcst.Module analysed; every fact's ``node`` belongs to it
+    analysis.module       # the ast.Module analysed; every fact's ``node`` belongs to it
     analysis.reads        # [EnvRead]      os.environ[...], .get, os.getenv, "X" in os.environ
     analysis.gates        # [SkipGate]     skipif / skip / skipTest / SkipTest / early return...
     analysis.mode_reads   # [ModeRead]     INTEGRATION_MODE read directly
@@ -118,7 +118,8 @@ def analyze_source(
 
     ``project`` (the engine's ProjectIndex) lets the analysis follow imports of sibling modules
     and count uses in importers; without it each file stands alone. Raises ``ParseFailure``
-    (with the parser's line and column) on a syntax error.
+    (with the parser's line and column) on a syntax error, ``NewerSyntax`` on code only a
+    newer Python accepts.
     """
     from lint_integration.languages.python.analysis import build_analysis
 

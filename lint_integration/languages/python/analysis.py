@@ -9,14 +9,14 @@ variable (legacy toggle, CI heuristic or mode alias, INTEGRATION_MODE, dependenc
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 import weakref
 from collections import OrderedDict
 from pathlib import Path
 
-import libcst as cst
-
-from lint_integration.languages import ParseFailure
+from lint_integration.languages import NewerSyntax, ParseFailure
 from lint_integration.languages.python import formula as F
 from lint_integration.languages.python import resolver as R
 from lint_integration.languages.python.facts import (
@@ -38,8 +38,17 @@ from lint_integration.languages.python.facts import (
     ToggleUse,
     var_category,
 )
-from lint_integration.languages.python.gates import GateFinder
-from lint_integration.languages.python.tree import Binding, Tree, dotted
+from lint_integration.languages.python.gates import BoolOpPart, GateFinder, _assigned_name
+from lint_integration.languages.python.tree import (
+    FUNCTION_DEFS,
+    Binding,
+    Tree,
+    all_params,
+    children,
+    dotted,
+    is_decorator,
+    quiet_parse,
+)
 from lint_integration.languages.python.values import (
     ENV,
     FUNC,
@@ -47,6 +56,8 @@ from lint_integration.languages.python.values import (
     QUAL,
     STRS,
     Evaluator,
+    arg_values,
+    positional,
     string_value,
 )
 
@@ -98,28 +109,42 @@ def words(name: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(name)}
 
 
-def parse(text: str) -> cst.Module:
-    """Parse with LibCST; on a syntax error report Python's own message and position when it
-    agrees the code is invalid (LibCST's recovery points are often a line late)."""
+def parse(text: str) -> ast.Module:
+    """Parse with ``ast``. Code the running Python rejects but LibCST's grammar accepts uses
+    newer syntax (``type X = ...``, PEP 701 f-strings): ``NewerSyntax``, not a parse error."""
     from lint_integration.languages.nesting import check_depth
 
-    check_depth(text)  # LibCST's native parser overflows the C stack on very deep nesting
+    check_depth(text)  # the parser overflows the C stack on very deep nesting
     try:
-        return cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        import ast
+        return quiet_parse(text)
+    except SyntaxError as py:
+        failure = ParseFailure(f"syntax error: {py.msg}", py.lineno or 1, py.offset or 1)
+    except ValueError as exc:  # null bytes
+        raise ParseFailure(f"syntax error: {exc}", 1, 1) from None
+    except MemoryError:
+        raise RecursionError("nesting too deep to parse") from None
+    if _newer_syntax(text):
+        version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        raise NewerSyntax(
+            f"uses Python syntax newer than the running Python {version}; not analysed; "
+            "run lint-integration under a newer Python",
+            failure.line,
+            failure.column,
+        )
+    raise failure
 
-        try:
-            ast.parse(text)
-        except SyntaxError as py:
-            line = py.lineno or exc.editor_line
-            column = py.offset or 1
-            raise ParseFailure(f"syntax error: {py.msg}", line, column) from None
-        except (ValueError, RecursionError, MemoryError):
-            pass
-        raise ParseFailure(
-            f"syntax error: {exc.message}", exc.editor_line, exc.editor_column
-        ) from None
+
+def _newer_syntax(text: str) -> bool:
+    """LibCST (imported only now) parses what the running Python rejected."""
+    try:
+        import libcst
+    except ImportError:  # pragma: no cover - a dependency
+        return False
+    try:
+        libcst.parse_module(text)
+    except Exception:  # its own syntax error, or a crash on odd input: not newer syntax
+        return False
+    return True
 
 
 class Builder:
@@ -136,13 +161,16 @@ class Builder:
         self.tree = walked_tree(text, self.path, project, keep_tree)
         module = self.tree.module
         self.ev = Evaluator(self.tree, config, str(self.path), project)
-        self.analysis = PythonAnalysis(module=module, path=self.path, role=role, text=text)
+        self.analysis = PythonAnalysis(
+            module=module, path=self.path, role=role, text=text, _parents=self.tree.parent.d
+        )
         self._gate_only_memo: dict[int, bool] = {}
         self._busy: set[int] = set()
         self._sets: list | None = None
         self._restored: set[str] | None = None
         self._own_writes: dict[int, list] = {}
         self._reads_by_node: dict[int, EnvRead] | None = None
+        self._relevant: dict[str, bool] = {}
 
     # -- the pipeline ----------------------------------------------------------------------
 
@@ -322,7 +350,7 @@ class Builder:
                 continue
             count += self._use_test_count(load)
             call = self.tree.parent.get(load)
-            if isinstance(call, cst.Call) and call.func is load:
+            if isinstance(call, ast.Call) and call.func is load:
                 use_vars.extend(self._literal_args(call))
         extra = self._importer_counts(name)
         if extra:
@@ -336,41 +364,36 @@ class Builder:
                 return b
         return None
 
-    def _literal_args(self, call: cst.Call) -> list[str]:
+    def _literal_args(self, call: ast.Call) -> list[str]:
         out = []
         for arg in call.args:
-            if arg.keyword is None:
-                value = string_value(arg.value)
-                if value is not None:
-                    out.append(value)
+            value = string_value(arg)
+            if value is not None:
+                out.append(value)
         return out
 
-    def _use_test_count(self, load: cst.CSTNode) -> int:
+    def _use_test_count(self, load: ast.AST) -> int:
         tree = self.tree
         node = load
         for up in tree.ancestors(load):
-            if isinstance(up, cst.Decorator):
-                owner = tree.parent.get(up)
-                if isinstance(owner, cst.ClassDef):
-                    return max(1, _class_tests(owner))
+            if is_decorator(node, up):
+                if isinstance(up, ast.ClassDef):
+                    return max(1, _class_tests(up))
                 return 1
-            if isinstance(up, (cst.Assign, cst.AnnAssign)):
-                from lint_integration.languages.python.gates import _assigned_name
-
+            if isinstance(up, (ast.Assign, ast.AnnAssign)):
                 if _assigned_name(up) == "pytestmark":
                     scope = tree.scope_of.get(up)
                     if scope is not None and scope.kind == "class":
                         return max(1, _class_tests(scope.node))
                     return max(1, _module_tests(tree.module))
                 return 1
-            if isinstance(up, (cst.FunctionDef, cst.ClassDef)):
+            if isinstance(up, (*FUNCTION_DEFS, ast.ClassDef)):
                 return 1
             node = up
-        del node
         return 1
 
     def _gate_test_count(self, gate: SkipGate) -> int:
-        if gate.target == "class" and isinstance(gate.target_node, cst.ClassDef):
+        if gate.target == "class" and isinstance(gate.target_node, ast.ClassDef):
             return max(1, _class_tests(gate.target_node))
         if gate.target == "module" and gate.kind == "mark":
             return max(1, _module_tests(self.tree.module))
@@ -379,11 +402,9 @@ class Builder:
     def _fixture_uses(self, name: str) -> int:
         count = 0
         for func in self.tree.functions:
-            if not func.name.value.startswith("test"):
+            if not func.name.startswith("test"):
                 continue
-            from lint_integration.languages.python.tree import _all_params
-
-            if any(p.name.value == name for p in _all_params(func.params)):
+            if any(p.arg == name for p in all_params(func.args)):
                 count += 1
         extra = self._importer_counts(name, fixture=True)
         if extra:
@@ -421,17 +442,17 @@ class Builder:
             if id(up) in conditions or id(node) in conditions:
                 read.in_gate = True
                 return
-            if isinstance(up, (cst.Assign, cst.AnnAssign)) and up.value is not None:
+            if isinstance(up, (ast.Assign, ast.AnnAssign)) and up.value is not None:
                 read.gate_only = self._assign_gate_only(up)
                 return
-            if isinstance(up, cst.NamedExpr):
+            if isinstance(up, ast.NamedExpr):
                 continue
-            if isinstance(up, cst.Return):
+            if isinstance(up, ast.Return):
                 func = tree.enclosing_function(up)
                 if func is not None:
                     read.gate_only = self._function_gate_only(func)
                 return
-            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+            if isinstance(up, ast.stmt):
                 return
             node = up
 
@@ -439,10 +460,8 @@ class Builder:
         scope = self.tree.scope_of.get(stmt)
         if scope is None:
             return False
-        targets = (
-            [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else [stmt.target]
-        )
-        names = [t.value for t in targets if isinstance(t, cst.Name)]
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
         if not names:
             return False
         for name in names:
@@ -451,11 +470,11 @@ class Builder:
                     return False
         return True
 
-    def _function_gate_only(self, func: cst.FunctionDef) -> bool:
+    def _function_gate_only(self, func: ast.FunctionDef) -> bool:
         scope = self.tree.scope_of.get(func)
         if scope is None:
             return False
-        for b in scope.bindings.get(func.name.value, ()):
+        for b in scope.bindings.get(func.name, ()):
             if b.node is func:
                 return self._binding_gate_only(b)
         return False
@@ -497,12 +516,12 @@ class Builder:
         for up in tree.ancestors(load):
             if id(up) in conditions or id(node) in conditions:
                 return True
-            if isinstance(up, (cst.Assign, cst.AnnAssign)) and up.value is not None:
+            if isinstance(up, (ast.Assign, ast.AnnAssign)) and up.value is not None:
                 return self._assign_gate_only(up)
-            if isinstance(up, cst.Return):
+            if isinstance(up, ast.Return):
                 func = tree.enclosing_function(up)
                 return func is not None and self._function_gate_only(func)
-            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement, cst.Decorator)):
+            if isinstance(up, ast.stmt):
                 return False
             node = up
         return False
@@ -521,42 +540,38 @@ class Builder:
         tree = self.tree
         node = read.node
         # Compared with a literal or negated on the way up (``"X" not in os.environ`` too).
-        checked = read.kind == "contains" and isinstance(
-            read.node.comparisons[0].operator, cst.NotIn
-        )
+        checked = read.kind == "contains" and isinstance(read.node.ops[0], ast.NotIn)
         for up in tree.ancestors(read.node):
-            if isinstance(up, cst.If) and node is up.test:
+            if isinstance(up, ast.If) and node is up.test:
                 return self._only_env_writes(up.body) and (
-                    up.orelse is None or self._only_env_writes(up.orelse)
+                    not up.orelse or self._only_env_writes(up.orelse)
                 )
-            if isinstance(up, cst.Assert):
+            if isinstance(up, ast.Assert):
                 # ``assert os.environ["X"] == "1"`` / ``assert not os.getenv("X")`` verify what
                 # the code under test did to the environment; a bare ``assert os.getenv("X")``
                 # is a precondition on a dependency.
                 return checked
-            if isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not):
+            if isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not):
                 checked = True
-            elif isinstance(up, cst.Comparison):
+            elif isinstance(up, ast.Compare):
                 # Compared with literals: checking the environment's state. Compared with other
                 # values (``assert span.host == os.environ.get("DB_HOST")``): a dependency read.
                 checked = self._state_check(up, node, read.var)
-            if isinstance(up, cst.Assign) and any(
-                isinstance(t.target, (cst.Tuple, cst.List))
-                and any(id(e.value) in tree.store_subscripts for e in t.target.elements)
+            if isinstance(up, ast.Assign) and any(
+                isinstance(t, (ast.Tuple, ast.List))
+                and any(id(e) in tree.store_subscripts for e in t.elts)
                 for t in up.targets
             ):
                 return True  # ``prev, os.environ["X"] = os.environ.get("X"), "new"``
             if (
-                isinstance(up, cst.Assign)
+                isinstance(up, ast.Assign)
                 and len(up.targets) == 1
-                and isinstance(up.targets[0].target, cst.Attribute)
+                and isinstance(up.targets[0], ast.Attribute)
             ):
                 # ``self.saved = os.environ.get("X")`` ... ``os.environ["X"] = self.saved``
-                return dotted(up.targets[0].target) in self._restored_values()
-            if isinstance(up, (cst.Assign, cst.AnnAssign)) and up.value is not None:
+                return dotted(up.targets[0]) in self._restored_values()
+            if isinstance(up, (ast.Assign, ast.AnnAssign)) and up.value is not None:
                 scope = tree.scope_of.get(up)
-                from lint_integration.languages.python.gates import _assigned_name
-
                 name = _assigned_name(up)
                 if scope is None or name is None:
                     return False
@@ -566,15 +581,15 @@ class Builder:
                     self._load_in_write(load) or self._asserted_state(load, read.var)
                     for load in loads
                 )
-            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+            if isinstance(up, ast.stmt):
                 return False
             node = up
         return False
 
-    def _state_check(self, comparison: cst.Comparison, node, var: str | None) -> bool:
+    def _state_check(self, comparison: ast.Compare, node, var: str | None) -> bool:
         """``node`` is compared only with literals or with the same variable's value (read
         again, or saved earlier): a check of the environment's state, not a use of it."""
-        sides = [comparison.left, *(c.comparator for c in comparison.comparisons)]
+        sides = [comparison.left, *comparison.comparators]
         return all(
             side is node or _is_literal(side) or (var is not None and self._value_of(side, var))
             for side in sides
@@ -587,7 +602,7 @@ class Builder:
         read = self._reads_by_node.get(id(node))
         if read is not None:
             return read.var == var
-        if not isinstance(node, cst.Name):
+        if not isinstance(node, ast.Name):
             return False
         bindings = self.tree.resolve_load(node) if id(node) in self.tree.scope_of.d else None
         return bool(bindings) and all(
@@ -603,17 +618,16 @@ class Builder:
         node = load
         checked = False
         for up in self.tree.ancestors(load):
-            if isinstance(up, cst.Assert):
+            if isinstance(up, ast.Assert):
                 return checked or node is up.msg  # the failure message only shows it
-            if isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not):
+            if isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not):
                 checked = True
-            elif isinstance(up, cst.Comparison):
+            elif isinstance(up, ast.Compare):
                 # Equality or identity only: ``assert ":" in saved`` inspects a dependency's value.
                 checked = self._state_check(up, node, var) and all(
-                    isinstance(c.operator, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot))
-                    for c in up.comparisons
+                    isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)) for op in up.ops
                 )
-            elif isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+            elif isinstance(up, ast.stmt):
                 return False
             node = up
         return False
@@ -625,15 +639,13 @@ class Builder:
         if not read.var:
             return False
         func = next(
-            (up for up in self.tree.ancestors(read.node) if isinstance(up, cst.FunctionDef)), None
+            (up for up in self.tree.ancestors(read.node) if isinstance(up, FUNCTION_DEFS)), None
         )
         if func is None:
             return False
         writes = self._own_writes.get(id(func))
         if writes is None:
-            collector = _EnvWrites(self)
-            func.body.visit(collector)
-            writes = self._own_writes[id(func)] = collector.found
+            writes = self._own_writes[id(func)] = _env_writes(self, func)
         start = self.analysis.span(read.node)[0]
         return any(var == read.var and self.analysis.span(node)[0] < start for var, node in writes)
 
@@ -642,15 +654,15 @@ class Builder:
         if self._restored is None:
             restored = set()
             for node in self.tree.assigns:
-                if isinstance(node, cst.Assign) and self._is_env_write(node):
+                if isinstance(node, ast.Assign) and self._is_env_write(node):
                     name = dotted(node.value)
                     if name:
                         restored.add(name)
             for call in self.tree.calls:
                 func = call.func
-                if isinstance(func, cst.Attribute) and func.attr.value in ("setenv", "putenv"):
-                    for arg in call.args[1:2]:
-                        name = dotted(arg.value)
+                if isinstance(func, ast.Attribute) and func.attr in ("setenv", "putenv"):
+                    for arg in arg_values(call)[1:2]:
+                        name = dotted(arg)
                         if name:
                             restored.add(name)
             self._restored = restored
@@ -660,51 +672,45 @@ class Builder:
         tree = self.tree
         node = load
         for up in tree.ancestors(load):
-            if isinstance(up, cst.If) and node is up.test:
+            if isinstance(up, ast.If) and node is up.test:
                 return self._only_env_writes(up.body)
-            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+            if isinstance(up, ast.stmt):
                 return self._is_env_write(up)
             node = up
         return False
 
-    def _only_env_writes(self, block) -> bool:
-        if isinstance(block, cst.Else):
-            block = block.body
-        if isinstance(block, cst.If):
-            return self._only_env_writes(block.body) and (
-                block.orelse is None or self._only_env_writes(block.orelse)
-            )
-        statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
+    def _only_env_writes(self, statements: list) -> bool:
         for stmt in statements:
-            if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-                if not all(self._is_env_write(small) for small in stmt.body):
+            if isinstance(stmt, ast.If):
+                if not (
+                    self._only_env_writes(stmt.body)
+                    and (not stmt.orelse or self._only_env_writes(stmt.orelse))
+                ):
                     return False
-            elif isinstance(stmt, cst.If):
-                if not self._only_env_writes(stmt):
-                    return False
-            elif isinstance(stmt, cst.BaseSmallStatement):
-                if not self._is_env_write(stmt):
-                    return False
-            else:
+            elif not self._is_env_write(stmt):
                 return False
         return bool(statements)
 
     def _is_env_write(self, stmt) -> bool:
-        if isinstance(stmt, cst.Pass):
+        if isinstance(stmt, ast.Pass):
             return True
-        if isinstance(stmt, cst.Del):
-            target = stmt.target
-            return isinstance(target, cst.Subscript) and id(target) in self.tree.del_subscripts
-        if isinstance(stmt, cst.Assign):
+        if isinstance(stmt, ast.Delete):
+            targets = stmt.targets
+            return (
+                len(targets) == 1
+                and isinstance(targets[0], ast.Subscript)
+                and id(targets[0]) in self.tree.del_subscripts
+            )
+        if isinstance(stmt, ast.Assign):
             return any(
-                isinstance(t.target, cst.Subscript)
-                and id(t.target) in self.tree.store_subscripts
-                and self.ev._is_environ(t.target.value, self.tree.scope_of[stmt])
+                isinstance(t, ast.Subscript)
+                and id(t) in self.tree.store_subscripts
+                and self.ev._is_environ(t.value, self.tree.scope_of[stmt])
                 for t in stmt.targets
             )
-        if isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call):
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             func = stmt.value.func
-            return isinstance(func, cst.Attribute) and func.attr.value in _ENV_WRITE_METHODS
+            return isinstance(func, ast.Attribute) and func.attr in _ENV_WRITE_METHODS
         return False
 
     # -- env functions (flag parsers) --------------------------------------------------------
@@ -718,12 +724,10 @@ class Builder:
             call_vars: list[str] = []
             for load in self.tree.loads_of(b):
                 call = self.tree.parent.get(load)
-                if isinstance(call, cst.Call) and call.func is load:
-                    positional = [a for a in call.args if a.keyword is None]
-                    if index < len(positional):
-                        value = string_value(positional[index].value)
-                        if value is not None:
-                            call_vars.append(value)
+                if isinstance(call, ast.Call) and call.func is load and index < len(call.args):
+                    value = string_value(call.args[index])
+                    if value is not None:
+                        call_vars.append(value)
             extra = self._importer_counts(b.name)
             if extra:
                 call_vars.extend(extra.args)
@@ -745,7 +749,7 @@ class Builder:
         """Evaluate comparisons with string literals so mode comparisons are recorded."""
         ev = self.ev
         for node in self.tree.comparisons:
-            sides = [node.left, *(c.comparator for c in node.comparisons)]
+            sides = [node.left, *node.comparators]
             if any(_is_string_side(s) for s in sides):
                 follow = any(_mode_word_side(s) for s in sides)
                 ev.eval(node, follow=follow)
@@ -753,7 +757,7 @@ class Builder:
     def _mode_facts(self) -> None:
         a = self.analysis
         comparisons = self.ev.mode_comparisons
-        by_read: dict[EnvRead, tuple[cst.Comparison, list]] = {}
+        by_read: dict[EnvRead, tuple[ast.Compare, list]] = {}
         for node, (val, lits) in comparisons.items():
             for read in val.reads:
                 by_read.setdefault(read, (node, lits))
@@ -781,41 +785,38 @@ class Builder:
         relevant = self._relevant_var
         out = []
         for node in tree.assigns:
-            if not isinstance(node, cst.Assign):
+            if not isinstance(node, ast.Assign):
                 continue
-            for target in node.targets:
-                t = target.target
-                if isinstance(t, cst.Subscript) and ev._is_environ(t.value, tree.scope_of[node]):
-                    key = t.slice[0].slice if len(t.slice) == 1 else None
-                    if isinstance(key, cst.Index):
-                        name = string_value(key.value)
-                        if name and relevant(name):
-                            out.append((name, node.value, node, string_value(node.value)))
+            for t in node.targets:
+                if isinstance(t, ast.Subscript) and ev._is_environ(t.value, tree.scope_of[node]):
+                    name = string_value(t.slice)
+                    if name and relevant(name):
+                        out.append((name, node.value, node, string_value(node.value)))
         for call in tree.calls:
             func = call.func
-            args = [a for a in call.args if a.keyword is None and a.star == ""]
-            if isinstance(func, cst.Attribute) and func.attr.value in (
+            args = positional(call)
+            if isinstance(func, ast.Attribute) and func.attr in (
                 "setenv",
                 "setdefault",
                 "putenv",
                 "delenv",
                 "unsetenv",
             ):
-                method = func.attr.value
+                method = func.attr
                 is_env_method = (
                     method in ("setenv", "delenv")
                     or ev._is_environ(func.value, tree.scope_of[call])
                     or ev.eval(func, follow=False).kind == QUAL
                 )
                 if is_env_method and args:
-                    name = string_value(args[0].value)
+                    name = string_value(args[0])
                     if name and relevant(name):
-                        value = args[1].value if len(args) > 1 else None
+                        value = args[1] if len(args) > 1 else None
                         literal = string_value(value) if value is not None else None
                         out.append((name, value, call, literal))
-            for arg in call.args:
-                if arg.keyword is not None and arg.star == "" and relevant(arg.keyword.value):
-                    out.append((arg.keyword.value, arg.value, arg, string_value(arg.value)))
+            for arg in call.keywords:
+                if arg.arg is not None and relevant(arg.arg):
+                    out.append((arg.arg, arg.value, arg, string_value(arg.value)))
         for element in tree.dict_elements:
             name = string_value(element.key)
             if name and relevant(name):
@@ -832,8 +833,13 @@ class Builder:
         return out
 
     def _relevant_var(self, name: str) -> bool:
-        config = self.config
-        return name == MODE_VAR or config.is_legacy_toggle(name) or config.is_mode_alias(name)
+        known = self._relevant.get(name)
+        if known is None:
+            config = self.config
+            known = self._relevant[name] = (
+                name == MODE_VAR or config.is_legacy_toggle(name) or config.is_mode_alias(name)
+            )
+        return known
 
     # -- legacy toggles ----------------------------------------------------------------------
 
@@ -877,36 +883,39 @@ class Builder:
             if config.is_legacy_toggle(var):
                 a.toggles.append(ToggleUse(construct, var, "write"))
 
-    def _truth_test(self, read: EnvRead) -> tuple[cst.CSTNode | None, bool]:
+    def _truth_test(self, read: EnvRead) -> tuple[ast.AST | None, bool]:
         """The smallest expression that tests the toggle for "enabled", when used as a
         condition (``if os.getenv("RUN_LIVE_TESTS") == "1":``)."""
         tree = self.tree
         node = read.node
         up = tree.parent.get(node)
         while (
-            isinstance(up, cst.Attribute)
-            and isinstance(tree.parent.get(up), cst.Call)
-            and up.attr.value in ("lower", "strip", "casefold")
+            isinstance(up, ast.Attribute)
+            and isinstance(tree.parent.get(up), ast.Call)
+            and up.attr in ("lower", "strip", "casefold")
         ):
             node = tree.parent[up]
             up = tree.parent.get(node)
-        if read.kind != "contains" and isinstance(up, cst.Comparison) and len(up.comparisons) == 1:
-            op = up.comparisons[0].operator
-            other = up.comparisons[0].comparator if up.left is node else up.left
-            lits = _string_literals(other)
-            if lits is None or not isinstance(op, (cst.Equal, cst.In)):
+        if read.kind != "contains" and isinstance(up, ast.Compare):
+            if up.left is not node:
+                return None, False  # compared from the right: not a truthiness test
+            if len(up.ops) != 1:
+                return None, False
+            op = up.ops[0]
+            lits = _string_literals(up.comparators[0])
+            if lits is None or not isinstance(op, (ast.Eq, ast.In)):
                 return None, False
             if not {v.lower() for v in lits} <= {"1", "true", "yes", "on", "y"}:
                 return None, False
             node = up
             up = tree.parent.get(node)
-        elif read.kind == "contains" and isinstance(read.node.comparisons[0].operator, cst.NotIn):
+        elif read.kind == "contains" and isinstance(read.node.ops[0], ast.NotIn):
             return None, False
         boolean_context = (
-            (isinstance(up, (cst.If, cst.While, cst.IfExp)) and up.test is node)
-            or isinstance(up, cst.BooleanOperation)
-            or (isinstance(up, cst.UnaryOperation) and isinstance(up.operator, cst.Not))
-            or (isinstance(node, cst.Comparison) and isinstance(up, (cst.Assign, cst.Return)))
+            (isinstance(up, (ast.If, ast.While, ast.IfExp)) and up.test is node)
+            or isinstance(up, ast.BoolOp)
+            or (isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not))
+            or (isinstance(node, ast.Compare) and isinstance(up, (ast.Assign, ast.Return)))
         )
         return (node, True) if boolean_context else (None, False)
 
@@ -948,34 +957,32 @@ class Builder:
                 read.decides_mode = True
                 a.heuristics.append(HeuristicUse(read.node, heuristic, False, reason, read=read))
 
-    def _mode_set_values(self) -> list[cst.CSTNode]:
+    def _mode_set_values(self) -> list[ast.AST]:
         return [
             value
             for var, value, _, _ in self._env_sets()
             if value is not None and (var == MODE_VAR or self.config.is_mode_alias(var))
         ]
 
-    def _decides_mode(self, read: EnvRead, sets_mode: list[cst.CSTNode]) -> str | None:
+    def _decides_mode(self, read: EnvRead, sets_mode: list[ast.AST]) -> str | None:
         tree = self.tree
         for value in sets_mode:
             if _contains(tree, value, read.node):
                 return "sets-mode"
         node = read.node
         for up in tree.ancestors(read.node):
-            if isinstance(up, (cst.If, cst.IfExp)) and node is up.test:
+            if isinstance(up, (ast.If, ast.IfExp)) and node is up.test:
                 if self._mode_branches(up):
                     return "branch"
                 return None
-            if isinstance(up, (cst.Assign, cst.AnnAssign)):
-                from lint_integration.languages.python.gates import _assigned_name
-
+            if isinstance(up, (ast.Assign, ast.AnnAssign)):
                 name = _assigned_name(up)
                 if name and words(name) & MODE_WORDS:
                     return "flag"
                 if name:
                     return self._name_decides(up, name, sets_mode)
                 return None
-            if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+            if isinstance(up, ast.stmt):
                 return None
             node = up
         return None
@@ -994,11 +1001,11 @@ class Builder:
                         return "sets-mode"
                 node = load
                 for up in self.tree.ancestors(load):
-                    if isinstance(up, (cst.If, cst.IfExp)) and node is up.test:
+                    if isinstance(up, (ast.If, ast.IfExp)) and node is up.test:
                         if self._mode_branches(up):
                             return "branch"
                         break
-                    if isinstance(up, (cst.BaseStatement, cst.BaseSmallStatement)):
+                    if isinstance(up, ast.stmt):
                         break
                     node = up
         return None
@@ -1006,75 +1013,76 @@ class Builder:
     def _mode_branches(self, node) -> bool:
         branches = [node.body, node.orelse]
         for branch in branches:
-            if branch is None:
+            if not branch:
                 continue
-            stack = [branch]
+            stack = list(reversed(branch)) if type(branch) is list else [branch]
             seen = 0
             while stack and seen < 400:
                 n = stack.pop()
                 seen += 1
-                if isinstance(n, cst.Name) and words(n.value) & MODE_WORDS:
+                if isinstance(n, ast.Name) and words(n.id) & MODE_WORDS:
                     return True
-                if isinstance(n, cst.Attribute):
-                    if words(n.attr.value) & MODE_WORDS:
+                if isinstance(n, ast.Attribute):
+                    if words(n.attr) & MODE_WORDS:
                         return True
                     stack.append(n.value)
                     continue
-                if isinstance(n, cst.SimpleString):
+                if isinstance(n, ast.Constant):
                     value = string_value(n)
                     if value is not None and value.lower() in MODE_STRINGS:
                         return True
                     continue
-                from lint_integration.languages.python.tree import children
-
-                stack.extend(children(n))
+                if isinstance(n, ast.JoinedStr):
+                    stack.extend(v for v in n.values if isinstance(v, ast.FormattedValue))
+                    continue
+                stack.extend(reversed(children(n)))
         return False
 
 
 # -- helpers ---------------------------------------------------------------------------------
 
 
-class _EnvWrites(cst.CSTVisitor):
+_WRITE_METHODS = frozenset({"setenv", "delenv", "pop", "unsetenv", "putenv"})
+
+
+def _env_writes(builder: Builder, func) -> list[tuple[str, ast.AST]]:
     """Literal-named writes and removals of environment variables in one function body."""
+    tree, ev = builder.tree, builder.ev
+    found: list[tuple[str, ast.AST]] = []
 
-    _METHODS = frozenset({"setenv", "delenv", "pop", "unsetenv", "putenv"})
-
-    def __init__(self, builder: Builder) -> None:
-        self.builder = builder
-        self.found: list[tuple[str, cst.CSTNode]] = []
-
-    def _subscript(self, target, stmt) -> None:
-        if not isinstance(target, cst.Subscript) or len(target.slice) != 1:
+    def subscript(target, stmt) -> None:
+        if not isinstance(target, ast.Subscript):
             return
-        key = target.slice[0].slice
-        scope = self.builder.tree.scope_of.get(stmt)
-        if isinstance(key, cst.Index) and scope is not None:
-            name = string_value(key.value)
-            if name and self.builder.ev._is_environ(target.value, scope):
-                self.found.append((name, stmt))
+        scope = tree.scope_of.get(stmt)
+        if scope is not None and not isinstance(target.slice, (ast.Slice, ast.Tuple)):
+            name = string_value(target.slice)
+            if name and ev._is_environ(target.value, scope):
+                found.append((name, stmt))
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._subscript(target.target, node)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        target = node.target
-        for t in [e.value for e in target.elements] if isinstance(target, cst.Tuple) else [target]:
-            self._subscript(t, node)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value in self._METHODS):
-            return
-        args = [a for a in node.args if a.keyword is None and a.star == ""]
-        name = string_value(args[0].value) if args else None
-        if not name:
-            return
-        scope = self.builder.tree.scope_of.get(node)
-        if func.attr.value in ("setenv", "delenv") or (
-            scope is not None and self.builder.ev._is_environ(func.value, scope)
-        ):
-            self.found.append((name, node))
+    for stmt in func.body:
+        for node in ast.walk(stmt):
+            tp = type(node)
+            if tp is ast.Assign:
+                for target in node.targets:
+                    subscript(target, node)
+            elif tp is ast.Delete:
+                for target in node.targets:
+                    for t in target.elts if isinstance(target, ast.Tuple) else [target]:
+                        subscript(t, node)
+            elif tp is ast.Call:
+                f = node.func
+                if not (isinstance(f, ast.Attribute) and f.attr in _WRITE_METHODS):
+                    continue
+                args = positional(node)
+                name = string_value(args[0]) if args else None
+                if not name:
+                    continue
+                scope = tree.scope_of.get(node)
+                if f.attr in ("setenv", "delenv") or (
+                    scope is not None and ev._is_environ(f.value, scope)
+                ):
+                    found.append((name, node))
+    return found
 
 
 _ENV_WRITE_METHODS = frozenset(
@@ -1114,61 +1122,49 @@ def is_test_code(path: Path, text: str) -> bool:
 
 
 def _contains(tree: Tree, outer, inner) -> bool:
+    if isinstance(outer, BoolOpPart):
+        return any(_contains(tree, v, inner) for v in outer.values)
     return outer is inner or any(up is outer for up in tree.ancestors(inner))
 
 
 def _is_literal(node) -> bool:
-    if string_value(node) is not None or isinstance(node, (cst.Integer, cst.Float)):
-        return True
-    if isinstance(node, cst.Name):
-        return node.value in ("None", "True", "False")
-    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        return all(_is_literal(e.value) for e in node.elements)
+    if isinstance(node, ast.Constant):
+        return not isinstance(node.value, (bytes, complex)) and node.value is not Ellipsis
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_is_literal(e) for e in node.elts)
     return False
 
 
 def _has_walrus(node) -> bool:
-    from lint_integration.languages.python.tree import children
-
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.NamedExpr):
+        if isinstance(current, ast.NamedExpr):
             return True
         stack.extend(children(current))
     return False
 
 
-def _only_statement(block, action) -> bool:
+def _only_statement(block: list, action) -> bool:
     """The block holds just the skip action (a docstring-free ``pytest.skip(...)`` etc.)."""
-    statements = block.body if isinstance(block, cst.IndentedBlock) else [block]
-    if len(statements) != 1:
+    if len(block) != 1:
         return False
-    stmt = statements[0]
-    smalls = (
-        stmt.body if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
-    )
-    if len(smalls) != 1:
-        return False
-    small = smalls[0]
-    if small is action:
+    stmt = block[0]
+    if stmt is action:
         return True
-    return isinstance(small, cst.Expr) and small.value is action
+    return isinstance(stmt, ast.Expr) and stmt.value is action
 
 
-def _class_tests(cls: cst.ClassDef) -> int:
-    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else []
-    return sum(
-        1 for s in body if isinstance(s, cst.FunctionDef) and s.name.value.startswith("test")
-    )
+def _class_tests(cls: ast.ClassDef) -> int:
+    return sum(1 for s in cls.body if isinstance(s, FUNCTION_DEFS) and s.name.startswith("test"))
 
 
-def _module_tests(module: cst.Module) -> int:
+def _module_tests(module: ast.Module) -> int:
     count = 0
     for s in module.body:
-        if isinstance(s, cst.FunctionDef) and s.name.value.startswith("test"):
+        if isinstance(s, FUNCTION_DEFS) and s.name.startswith("test"):
             count += 1
-        elif isinstance(s, cst.ClassDef):
+        elif isinstance(s, ast.ClassDef):
             count += _class_tests(s)
     return count
 
@@ -1176,8 +1172,8 @@ def _module_tests(module: cst.Module) -> int:
 def _is_string_side(node) -> bool:
     if string_value(node) is not None:
         return True
-    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        return any(string_value(e.value) is not None for e in node.elements)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(string_value(e) is not None for e in node.elts)
     return False
 
 
@@ -1198,8 +1194,8 @@ def _string_literals(node) -> list[str] | None:
     value = string_value(node)
     if value is not None:
         return [value]
-    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        out = [string_value(e.value) for e in node.elements]
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        out = [string_value(e) for e in node.elts]
         if all(v is not None for v in out):
             return out  # type: ignore[return-value]
     return None

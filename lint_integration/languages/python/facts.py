@@ -1,7 +1,7 @@
 """The facts the Python frontend hands to rules and codemods.
 
-Every fact carries the exact LibCST node of the analysed ``Module`` it is about, so a codemod
-that transforms that same module object can match ``original_node is fact.node``. Positions are
+Every fact carries the ``ast`` node of the analysed ``Module`` it is about (codemods get a view
+of the facts whose nodes are the matching LibCST nodes, see ``translate``). Positions are
 computed on demand by ``PythonAnalysis.span`` (most files never need them).
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # annotations only: importing the frontend must not import LibCST
-    import libcst as cst
+if TYPE_CHECKING:  # annotations only
+    import ast
 
 MODE_VAR = "INTEGRATION_MODE"
 VALID_MODES = ("repo", "local", "cluster")
@@ -78,12 +78,12 @@ class EnvRead:
     several literal names (``all(v in os.environ for v in ("A", "B"))``) carry them in ``vars``.
     """
 
-    node: cst.CSTNode
+    node: ast.AST
     var: str | None
     kind: str  # "subscript" | "get" | "getenv" | "contains" | "pop"
-    key_node: cst.CSTNode | None
+    key_node: ast.AST | None
     has_default: bool = False
-    default_node: cst.CSTNode | None = None
+    default_node: ast.AST | None = None
     vars: tuple[str, ...] = ()
     category: str = DEPENDENCY
     # The key is this parameter of the enclosing function (a flag parser / env getter).
@@ -113,7 +113,8 @@ class SkipGate:
 
     - ``kind="mark"``: the ``pytest.mark.skipif(...)`` / ``unittest.skipIf|skipUnless(...)``
       Call (a decorator's ``decorator`` expression, a ``pytestmark`` value, a marker assignment,
-      a factory's return value). ``decorator`` is the ``Decorator`` node when it decorates a def.
+      a factory's return value). ``decorator`` is the ``positions.Decorator`` (the ``@`` line
+      around that expression) when it decorates a def.
     - ``kind="if"``: the ``If`` whose branch holds the skip action (``action``); ``branch`` says
       which branch (``"body"`` or ``"orelse"``). ``kind="guard"``: an ``If`` that returns /
       continues before a later skip action. ``kind="except"``: the ``ExceptHandler`` catching the
@@ -121,13 +122,13 @@ class SkipGate:
     - ``kind="return-value"``: a ``Return`` of ``pytest_ignore_collect`` returning an env test.
     """
 
-    node: cst.CSTNode
+    node: ast.AST
     kind: str
-    action: cst.CSTNode | None  # the skip call / Return / sys.exit(...) / Raise, if any
+    action: ast.AST | None  # the skip call / Return / sys.exit(...) / Raise, if any
     # "skipif" | "skipIf" | "skipUnless" | "skip" | "skipTest" | "SkipTest" | "importorskip" |
     # "return" | "exit" | "pytest.exit" | "collect_ignore" | "ignore_collect" | "add_marker"
     action_kind: str
-    condition: cst.CSTNode | None  # the condition expression (a SimpleString for string ones)
+    condition: ast.AST | None  # the condition expression (a string Constant for string ones)
     env_vars: tuple[str, ...]  # literal variables the skip depends on (sorted)
     dynamic: bool  # depends on a variable whose name is computed (a factory's parameter)
     # When the skip happens: "missing" (a variable is unset/empty), "falsy" (a flag is not
@@ -138,8 +139,8 @@ class SkipGate:
     # "decorator" | "helper" | "predicate" | "param" | "runner"
     target: str
     target_name: str | None = None
-    target_node: cst.CSTNode | None = None  # the decorated def, the marker Assign, the factory
-    decorator: cst.Decorator | None = None
+    target_node: ast.AST | None = None  # the decorated def, the marker Assign, the factory
+    decorator: ast.AST | None = None
     branch: str | None = None
     category: str = DEPENDENCY  # most specific category among the variables
     fixable: bool = False
@@ -158,12 +159,12 @@ class ModeRead:
     """A direct read of INTEGRATION_MODE (outside the helper this is mode-via-helper)."""
 
     read: EnvRead
-    comparison: cst.Comparison | None  # the comparison the read (or its constant) feeds
+    comparison: ast.Compare | None  # the comparison the read (or its constant) feeds
     compared: tuple[str, ...]  # string literals it is compared with
     fixable: bool  # compared only with valid modes: becomes current_mode()
 
     @property
-    def node(self) -> cst.CSTNode:
+    def node(self) -> ast.AST:
         return self.read.node
 
 
@@ -171,10 +172,10 @@ class ModeRead:
 class ModeValue:
     """A string literal compared with the mode or assigned to INTEGRATION_MODE."""
 
-    node: cst.CSTNode  # the SimpleString (or the whole "INTEGRATION_MODE=x" string)
+    node: ast.AST  # the string Constant (or the whole "INTEGRATION_MODE=x" string)
     value: str
     context: str  # "compare" | "set"
-    construct: cst.CSTNode  # the Comparison / assignment / setenv call / dict element
+    construct: ast.AST  # the Comparison / assignment / setenv call / dict element
     valid: bool
     suggestion: str | None  # the valid spelling when only the case is wrong
 
@@ -183,7 +184,7 @@ class ModeValue:
 class ToggleUse:
     """A legacy toggle read, set, or gating a skip."""
 
-    node: cst.CSTNode
+    node: ast.AST
     var: str
     kind: str  # "read" | "write" | "gate"
     read: EnvRead | None = None
@@ -191,7 +192,7 @@ class ToggleUse:
     # Live-only semantics: a gate skipping unless the toggle is enabled (-> cluster_only), or a
     # truthiness test of the toggle (-> current_mode() is IntegrationMode.CLUSTER).
     live_only: bool = False
-    test_node: cst.CSTNode | None = None  # the truthiness test that becomes the mode check
+    test_node: ast.AST | None = None  # the truthiness test that becomes the mode check
     fixable: bool = False
 
 
@@ -199,7 +200,7 @@ class ToggleUse:
 class HeuristicUse:
     """The mode inferred from CI detection or read from an alias of INTEGRATION_MODE."""
 
-    node: cst.CSTNode
+    node: ast.AST
     var: str
     alias: bool  # an alias of the mode (TEST_MODE...) rather than CI detection
     reason: str  # "alias" | "gate" | "flag" | "branch" | "sets-mode"
@@ -212,7 +213,7 @@ class HeuristicUse:
 class EnvFunction:
     """A function reading the variable named by one of its parameters (a flag parser)."""
 
-    node: cst.FunctionDef
+    node: ast.AST
     name: str
     param: str
     index: int
@@ -226,7 +227,7 @@ class EnvFunction:
 class PythonAnalysis:
     """Everything the Python rules ask about one file."""
 
-    module: cst.Module
+    module: ast.Module
     path: Path
     role: str
     text: str
@@ -241,19 +242,22 @@ class PythonAnalysis:
     # framework) rather than an application, lambda handler or settings module kept under tests/.
     test_code: bool = True
     _positions: Any = field(default=None, repr=False)
-    _lines: Any = field(default=None, repr=False)
+    _parents: Any = field(default=None, repr=False)  # id(node) -> parent node
 
-    def span(self, node: cst.CSTNode) -> Span:
+    def positions(self):
+        if self._positions is None:
+            from lint_integration.languages.python.positions import Positions
+
+            self._positions = Positions(self.text)
+        return self._positions
+
+    def span(self, node: ast.AST) -> Span:
         """1-based ((line, column), (end_line, end_column)) of ``node``; end is exclusive."""
-        from lint_integration.languages.python.positions import node_span
+        return self.positions().span(node)
 
-        return node_span(self, node)
-
-    def header_span(self, node: cst.CSTNode) -> Span:
+    def header_span(self, node: ast.AST) -> Span:
         """The head of a compound statement: ``if <test>``, ``except <type>``, ``def name``."""
-        from lint_integration.languages.python.positions import header_span
-
-        return header_span(self, node)
+        return self.positions().header_span(node)
 
     def gate_span(self, gate: SkipGate) -> Span:
         """Where a gate's finding points: the mark call, the decorator, or the if head."""

@@ -16,18 +16,43 @@ Two families:
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from lint_integration.languages.python import formula as F
 from lint_integration.languages.python import resolver as R
 from lint_integration.languages.python.facts import SkipGate
-from lint_integration.languages.python.values import ENV, LIT, MARK, QUAL, Evaluator, Val
+from lint_integration.languages.python.tree import FUNCTION_DEFS, is_decorator
+from lint_integration.languages.python.values import (
+    ENV,
+    LIT,
+    MARK,
+    QUAL,
+    Evaluator,
+    Val,
+    keyword,
+    positional,
+)
 
 _SETUP_CLASS = frozenset(
     {"setUp", "setUpClass", "setup_method", "setup_class", "setup", "asyncSetUp", "setup_function"}
 )
 _SETUP_MODULE = frozenset({"setUpModule", "setup_module"})
 _COLLECT_IGNORE = frozenset({"collect_ignore", "collect_ignore_glob"})
+# The last names of the calls ``_call`` recognises by their qualified name.
+_CALL_ATTRS = frozenset(
+    qual.rsplit(".", 1)[-1]
+    for qual in (
+        R.SKIPIF_QUALS
+        | R.SKIPIF_UNITTEST
+        | R.SKIPUNLESS_UNITTEST
+        | R.SKIP_MARK_QUALS
+        | R.PYTEST_SKIP
+        | R.PYTEST_IMPORTORSKIP
+        | R.PYTEST_EXIT
+        | R.EXIT_QUALS
+        | {"unittest.skip"}
+    )
+)
 
 
 class GateFinder:
@@ -55,26 +80,29 @@ class GateFinder:
             self._collect_ignore_assign(node)
         return self.gates
 
-    def _call(self, call: cst.Call) -> None:
+    def _call(self, call: ast.Call) -> None:
         ev = self.ev
         func = call.func
-        if isinstance(func, cst.Attribute):
-            attr = func.attr.value
+        if isinstance(func, ast.Attribute):
+            attr = func.attr
             if attr == "skipTest":
                 self._action(call, "skipTest")
                 return
-            if attr in ("add_marker", "applymarker") and call.args:
-                mark = ev.eval(call.args[0].value, follow=False)
+            if attr in ("add_marker", "applymarker") and (call.args or call.keywords):
+                first = call.args[0] if call.args else call.keywords[0].value
+                mark = ev.eval(first, follow=False)
                 if mark.kind == MARK or (mark.kind == QUAL and mark.qual in R.SKIP_MARK_QUALS):
                     self._action(call, "add_marker")
                 return
             if (
                 attr in ("append", "extend", "insert", "__iadd__")
-                and isinstance(func.value, cst.Name)
-                and func.value.value in _COLLECT_IGNORE
+                and isinstance(func.value, ast.Name)
+                and func.value.id in _COLLECT_IGNORE
             ):
                 self._action(call, "collect_ignore")
                 return
+            if attr not in _CALL_ATTRS:
+                return  # ``x.attr(...)`` evaluates to ``<qual>.attr``: none of the quals below
         val = ev.eval(func, follow=False)
         if val.kind != QUAL:
             return
@@ -98,26 +126,26 @@ class GateFinder:
         ):
             self._action(call, "exit")
 
-    def _raise(self, node: cst.Raise) -> None:
+    def _raise(self, node: ast.Raise) -> None:
         exc = node.exc
         if exc is None:
             return
-        target = exc.func if isinstance(exc, cst.Call) else exc
+        target = exc.func if isinstance(exc, ast.Call) else exc
         val = self.ev.eval(target, follow=False)
         if val.kind != QUAL:
             return
         if val.qual in R.SKIPTEST_EXC:
             self._action(node, "SkipTest")
         elif val.qual in R.SYSTEM_EXIT and (
-            not isinstance(exc, cst.Call) or _exit_code_zero(exc, keyword="code")
+            not isinstance(exc, ast.Call) or _exit_code_zero(exc, keyword_name="code")
         ):
             self._action(node, "exit")
 
-    def _return(self, node: cst.Return) -> None:
+    def _return(self, node: ast.Return) -> None:
         func = self.tree.enclosing_function(node)
         if func is None:
             return
-        name = func.name.value
+        name = func.name
         if name == "pytest_ignore_collect":
             if node.value is None:
                 return
@@ -145,15 +173,15 @@ class GateFinder:
             self._action(node, "return")
 
     def _collect_ignore_assign(self, node) -> None:
-        target = node.target if isinstance(node, (cst.AugAssign, cst.AnnAssign)) else None
-        if isinstance(node, cst.Assign) and len(node.targets) == 1:
-            target = node.targets[0].target
-        if not (isinstance(target, cst.Name) and target.value in _COLLECT_IGNORE):
+        target = node.target if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        if not (isinstance(target, ast.Name) and target.id in _COLLECT_IGNORE):
             return
         if self.tree.enclosing_function(node) is not None:
             return
         value = node.value
-        if isinstance(value, cst.IfExp):
+        if isinstance(value, ast.IfExp):
             test = self.ev.eval(value.test)
             if test.kind == ENV and F.has_env(test.truth):
                 body_empty = _empty_sequence(value.body)
@@ -179,16 +207,12 @@ class GateFinder:
 
     # -- conditional marks -----------------------------------------------------------------
 
-    def _mark(self, call: cst.Call, kind: str) -> None:
-        args = [a for a in call.args if a.star == ""]
+    def _mark(self, call: ast.Call, kind: str) -> None:
+        by_keyword = [k.value for k in call.keywords if k.arg == "condition"]
         if kind == "skipif":
-            conditions = [a.value for a in args if a.keyword is None]
-            conditions += [a.value for a in args if a.keyword and a.keyword.value == "condition"]
+            conditions = positional(call) + by_keyword
         else:
-            positional = [a.value for a in args if a.keyword is None]
-            conditions = positional[:1] or [
-                a.value for a in args if a.keyword and a.keyword.value == "condition"
-            ]
+            conditions = positional(call)[:1] or by_keyword
         if not conditions:
             return
         vals = [self.ev.condition(c) for c in conditions]
@@ -199,7 +223,7 @@ class GateFinder:
         if kind == "skipUnless":
             truth = F.neg(truth)
         for c, v in zip(conditions, vals, strict=True):
-            if v.kind == ENV and not isinstance(c, (cst.SimpleString, cst.ConcatenatedString)):
+            if v.kind == ENV and not isinstance(c, ast.Constant):
                 self.condition_nodes.add(id(c))
             elif v.kind == ENV:
                 self.string_uses.append(v)
@@ -207,8 +231,8 @@ class GateFinder:
         target = self._mark_target(call)
         decorator = None
         parent = self.tree.parent.get(call)
-        if isinstance(parent, cst.Decorator):
-            decorator = parent
+        if is_decorator(call, parent):
+            decorator = self.tree.decorator(call)
         gate = self._add(
             call,
             "mark",
@@ -223,24 +247,24 @@ class GateFinder:
         if gate is not None and len(conditions) > 1:
             gate.condition = conditions[0]
 
-    def _mark_target(self, call: cst.Call):
+    def _mark_target(self, call: ast.Call):
         tree = self.tree
-        node: cst.CSTNode = call
+        node: ast.AST = call
         up = tree.parent.get(node)
         # ``skipUnless(cond, why)(func)``: the applied decorator.
-        while isinstance(up, cst.Call) and up.func is node:
+        while isinstance(up, ast.Call) and up.func is node:
             node, up = up, tree.parent.get(up)
-        while isinstance(up, (cst.Element, cst.List, cst.Tuple)):
+        while isinstance(up, (ast.List, ast.Tuple)):
             node, up = up, tree.parent.get(up)
-        if isinstance(up, cst.Decorator):
-            owner = tree.parent.get(up)
-            if isinstance(owner, cst.ClassDef):
-                return ("class", owner.name.value, owner)
-            if isinstance(owner, cst.FunctionDef):
-                return (self._function_role(owner), owner.name.value, owner)
-        if isinstance(up, cst.Arg) and up.keyword is not None and up.keyword.value == "marks":
+        if is_decorator(node, up):
+            owner = up
+            if isinstance(owner, ast.ClassDef):
+                return ("class", owner.name, owner)
+            if isinstance(owner, FUNCTION_DEFS):
+                return (self._function_role(owner), owner.name, owner)
+        if isinstance(up, ast.keyword) and up.arg == "marks":
             return ("param", None, tree.parent.get(up))
-        if isinstance(up, (cst.Assign, cst.AnnAssign)):
+        if isinstance(up, (ast.Assign, ast.AnnAssign)):
             name = _assigned_name(up)
             scope = tree.scope_of.get(up)
             if name == "pytestmark":
@@ -253,12 +277,12 @@ class GateFinder:
         if func is not None:
             role = self._function_role(func)
             if role == "helper":
-                return ("decorator", func.name.value, func)
-            return (role, func.name.value, func)
+                return ("decorator", func.name, func)
+            return (role, func.name, func)
         return ("test", None, None)
 
-    def _function_role(self, func: cst.FunctionDef) -> str:
-        name = func.name.value
+    def _function_role(self, func: ast.FunctionDef) -> str:
+        name = func.name
         if name.startswith("pytest_"):
             return "hook"
         if _is_fixture(self.ev, func):
@@ -275,49 +299,51 @@ class GateFinder:
 
     # -- skip actions under env conditions -------------------------------------------------
 
-    def _action(self, action: cst.CSTNode, action_kind: str) -> None:
+    def _action(self, action: ast.AST, action_kind: str) -> None:
         tree = self.tree
         ev = self.ev
         conds: list[tuple] = []
         env_nodes: list[tuple] = []  # (gate node, kind, branch, condition, val)
         node = action
         for up in tree.ancestors(action):
-            if isinstance(up, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if isinstance(node, ast.stmt):
+                block = _block_of(up, node)
+                if block is not None:
+                    for gnode, gval in self._guards(block, node):
+                        conds.append(F.neg(_truth(gval)))
+                        env_nodes.append((gnode, "guard", None, gnode.test, gval))
+            if isinstance(up, (*FUNCTION_DEFS, ast.ClassDef, ast.Lambda)):
                 break
-            if isinstance(up, cst.If):
+            if isinstance(up, ast.If):
                 if node is up.test:
                     node = up
                     continue
                 val = ev.eval(up.test)
                 t = _truth(val)
-                branch = "body" if node is up.body else "orelse"
+                branch = "body" if any(s is node for s in up.body) else "orelse"
                 conds.append(t if branch == "body" else F.neg(t))
                 if val.kind == ENV and F.has_env(val.truth):
                     env_nodes.append((up, "if", branch, up.test, val))
-            elif isinstance(up, cst.IfExp) and node is not up.test:
+            elif isinstance(up, ast.IfExp) and node is not up.test:
                 val = ev.eval(up.test)
                 t = _truth(val)
                 branch = "body" if node is up.body else "orelse"
                 conds.append(t if branch == "body" else F.neg(t))
                 if val.kind == ENV and F.has_env(val.truth):
                     env_nodes.append((up, "ifexp", branch, up.test, val))
-            elif isinstance(up, cst.BooleanOperation) and node is up.right:
-                val = ev.eval(up.left)
+            elif isinstance(up, ast.BoolOp) and node is not up.values[0]:
+                index = next((i for i, v in enumerate(up.values) if v is node), 0)
+                left, val = self._boolop_left(up, index)
                 t = _truth(val)
-                conds.append(F.neg(t) if isinstance(up.operator, cst.Or) else t)
+                conds.append(F.neg(t) if isinstance(up.op, ast.Or) else t)
                 if val.kind == ENV and F.has_env(val.truth):
-                    env_nodes.append((up, "boolop", None, up.left, val))
-            elif isinstance(up, cst.ExceptHandler):
+                    env_nodes.append((up, "boolop", None, left, val))
+            elif isinstance(up, ast.ExceptHandler):
                 missing = self._except_reads(up)
                 if missing is not None:
                     val, when = missing
                     conds.append(when)
                     env_nodes.append((up, "except", None, None, val))
-            elif isinstance(up, (cst.IndentedBlock, cst.Module)):
-                guard = self._guards(up, node)
-                for gnode, gval in guard:
-                    conds.append(F.neg(_truth(gval)))
-                    env_nodes.append((gnode, "guard", None, gnode.test, gval))
             node = up
         if not env_nodes:
             return
@@ -325,7 +351,9 @@ class GateFinder:
         gate_node, kind, branch, condition, _ = env_nodes[0]
         merged = _merge([e[4] for e in env_nodes])
         for _, entry_kind, _, cond, val in env_nodes:
-            if cond is not None:
+            if isinstance(cond, BoolOpPart):
+                self.condition_nodes.update(id(v) for v in cond.values)
+            elif cond is not None:
                 self.condition_nodes.add(id(cond))
             elif entry_kind == "except":
                 # The ``os.environ[...]`` reads whose KeyError the handler turns into a skip.
@@ -335,7 +363,7 @@ class GateFinder:
             target = ("runner" if self.role == "runner" else "module", None, None)
         else:
             role = self._function_role(func)
-            target = (role, func.name.value, func)
+            target = (role, func.name, func)
         self._add(
             gate_node,
             kind,
@@ -348,23 +376,37 @@ class GateFinder:
             branch=branch,
         )
 
-    def _guards(self, block, stmt) -> list[tuple[cst.If, Val]]:
-        body = block.body
+    def _boolop_left(self, node: ast.BoolOp, index: int):
+        """What decides whether ``node.values[index]`` runs: the operands before it."""
+        if index == 1:
+            left = node.values[0]
+            return left, self.ev.eval(left)
+        part = BoolOpPart(node, index)
+        scope = self.ev.scope(node)
+        try:
+            val = self.ev.fold_boolop(node.op, part.values, scope, True)
+        except RecursionError:
+            from lint_integration.languages.python.values import UNKNOWN_VAL
+
+            val = UNKNOWN_VAL
+        return part, val
+
+    def _guards(self, body, stmt) -> list[tuple[ast.If, Val]]:
         out = []
         for sibling in body:
             if sibling is stmt:
                 break
-            if isinstance(sibling, cst.If) and sibling.orelse is None and _ends_early(sibling.body):
+            if isinstance(sibling, ast.If) and not sibling.orelse and _ends_early(sibling.body):
                 val = self.ev.eval(sibling.test)
                 if val.kind == ENV and F.has_env(val.truth):
                     out.append((sibling, val))
         return out
 
-    def _except_reads(self, handler: cst.ExceptHandler):
+    def _except_reads(self, handler: ast.ExceptHandler):
         if not _catches_key_error(self.ev, handler):
             return None
         try_node = self.tree.parent.get(handler)
-        if not isinstance(try_node, cst.Try):
+        if not isinstance(try_node, ast.Try):
             return None
         names = []
         reads = []
@@ -372,7 +414,7 @@ class GateFinder:
             read = self.ev.reads.get(sub)
             if read is None or read.kind != "subscript":
                 continue
-            if _within(self.tree, sub, try_node.body):
+            if _within(self.tree, sub, try_node, try_node.body):
                 reads.append(read)
                 names.extend(read.names)
         if not reads:
@@ -445,84 +487,61 @@ def _merge(vals: list[Val]) -> Val:
     return merge_env(vals, F.disj([v.truth for v in vals]))
 
 
-def _exit_code_zero(call: cst.Call, keyword: str, position: int = 0) -> bool:
-    args = [a for a in call.args if a.star == ""]
-    positional = [a.value for a in args if a.keyword is None]
-    value = positional[position] if len(positional) > position else None
+def _exit_code_zero(call: ast.Call, keyword_name: str, position: int = 0) -> bool:
+    args = positional(call)
+    value = args[position] if len(args) > position else None
     if value is None:
-        for a in args:
-            if a.keyword is not None and a.keyword.value == keyword:
-                value = a.value
+        value = keyword(call, keyword_name)
     if value is None:
         return position == 0  # sys.exit() exits 0; pytest.exit(msg) defaults to an error
-    if isinstance(value, cst.Integer):
-        return value.value == "0"
-    return isinstance(value, cst.Name) and value.value in ("None", "False")
-
-
-def _is_test_function(tree, func: cst.FunctionDef) -> bool:
-    """A module-level ``test*`` function or a ``test*`` method."""
-    if not func.name.value.startswith("test"):
+    if not isinstance(value, ast.Constant):
         return False
-    parent = tree.parent.get(func)
-    if isinstance(parent, cst.Module):
-        return True
-    return isinstance(parent, cst.IndentedBlock) and isinstance(
-        tree.parent.get(parent), cst.ClassDef
-    )
+    lit = value.value
+    return lit is None or lit is False or (type(lit) is int and lit == 0)
 
 
-def _is_fixture(ev: Evaluator, func: cst.FunctionDef) -> bool:
-    for deco in func.decorators:
-        expr = deco.decorator
-        if isinstance(expr, cst.Call):
+def _is_test_function(tree, func: ast.FunctionDef) -> bool:
+    """A module-level ``test*`` function or a ``test*`` method."""
+    if not func.name.startswith("test"):
+        return False
+    return isinstance(tree.parent.get(func), (ast.Module, ast.ClassDef))
+
+
+def _is_fixture(ev: Evaluator, func: ast.FunctionDef) -> bool:
+    for expr in func.decorator_list:
+        if isinstance(expr, ast.Call):
             expr = expr.func
         val = ev.eval(expr, follow=False)
         if val.kind == QUAL and (val.qual in R.FIXTURE_QUALS or val.qual.endswith(".fixture")):
             return True
-        if isinstance(expr, cst.Name) and expr.value == "fixture":
+        if isinstance(expr, ast.Name) and expr.id == "fixture":
             return True
     return False
 
 
 def _assigned_name(node) -> str | None:
-    if isinstance(node, cst.Assign) and len(node.targets) == 1:
-        target = node.targets[0].target
-    elif isinstance(node, cst.AnnAssign):
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+    elif isinstance(node, ast.AnnAssign):
         target = node.target
     else:
         return None
-    return target.value if isinstance(target, cst.Name) else None
+    return target.id if isinstance(target, ast.Name) else None
 
 
-def _ends_early(body) -> bool:
+def _ends_early(body: list) -> bool:
     """An ``if`` body that only returns or continues (a guard before later code)."""
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if not statements:
-        return False
-    last = statements[-1]
-    small = (
-        last.body
-        if isinstance(last, cst.SimpleStatementLine)
-        else (last.body if isinstance(last, cst.SimpleStatementSuite) else [])
-    )
-    if isinstance(body, cst.SimpleStatementSuite):
-        small = body.body
-    return bool(small) and isinstance(small[-1], (cst.Return, cst.Continue))
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Continue))
 
 
 def _empty_sequence(node) -> bool:
-    return isinstance(node, (cst.List, cst.Tuple)) and not node.elements
+    return isinstance(node, (ast.List, ast.Tuple)) and not node.elts
 
 
-def _catches_key_error(ev: Evaluator, handler: cst.ExceptHandler) -> bool:
+def _catches_key_error(ev: Evaluator, handler: ast.ExceptHandler) -> bool:
     if handler.type is None:
         return True
-    types = (
-        [e.value for e in handler.type.elements]
-        if isinstance(handler.type, cst.Tuple)
-        else [handler.type]
-    )
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     for t in types:
         val = ev.eval(t, follow=False)
         if val.kind == QUAL and val.qual in (
@@ -535,5 +554,36 @@ def _catches_key_error(ev: Evaluator, handler: cst.ExceptHandler) -> bool:
     return False
 
 
-def _within(tree, node, container) -> bool:
-    return any(up is container for up in tree.ancestors(node))
+def _within(tree, node, owner, statements: list) -> bool:
+    """``node`` is inside one of ``statements``, a statement list of ``owner``."""
+    child = node
+    for up in tree.ancestors(node):
+        if up is owner:
+            return any(s is child for s in statements)
+        child = up
+    return False
+
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+
+
+def _block_of(owner, stmt) -> list | None:
+    """The statement list of ``owner`` that holds ``stmt``."""
+    for name in _BLOCK_FIELDS:
+        block = getattr(owner, name, None)
+        if type(block) is list and any(s is stmt for s in block):
+            return block
+    return None
+
+
+class BoolOpPart(ast.BoolOp):
+    """The operands of ``a or b or skip()`` before the one that skips (``a or b``); ``ast``
+    keeps one flat ``BoolOp`` where a concrete tree nests them."""
+
+    def __init__(self, node: ast.BoolOp, index: int) -> None:
+        values = node.values[:index]
+        super().__init__(op=node.op, values=values)
+        self.owner = node
+        first, last = values[0], values[-1]
+        self.lineno, self.col_offset = first.lineno, first.col_offset
+        self.end_lineno, self.end_col_offset = last.end_lineno, last.end_col_offset

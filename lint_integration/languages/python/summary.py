@@ -5,7 +5,7 @@ Other files consult a module's summary across imports: a constant read from the 
 (``def _has_creds(): return all(...)``), a flag parser (``parse_flag_from_env(key)``), a skip
 marker (``live_only = pytest.mark.skipif(...)``), a decorator factory or a skip helper.
 Summaries are plain picklable data. A module without any environment or skip token is not
-parsed with LibCST at all: only its re-exports are read, with the ``ast`` module.
+analysed at all: only its re-exports are read.
 """
 
 from __future__ import annotations
@@ -73,8 +73,10 @@ def summarize(path, raw: bytes, project) -> ModuleSummary | None:
 
 
 def _reexports_only(path: str, text: str) -> ModuleSummary | None:
+    from lint_integration.languages.python.tree import quiet_parse
+
     try:
-        module = ast.parse(text)
+        module = quiet_parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     summary = ModuleSummary(path)
@@ -106,8 +108,6 @@ def builder_summary(builder) -> ModuleSummary:
     (``URL = helpers.URL``) is followed, so a chain of re-exports resolves without summarizing
     the whole import graph.
     """
-    import libcst as cst
-
     from lint_integration.languages.python.values import ENV, MARK
 
     tree, ev = builder.tree, builder.ev
@@ -129,7 +129,7 @@ def builder_summary(builder) -> ModuleSummary:
             export = Export("reexport", name, path, qual=b.qual)
         elif b.kind == "assign":
             val = ev.binding(b, False)
-            if val.kind not in (ENV, MARK) and isinstance(b.value, (cst.Name, cst.Attribute)):
+            if val.kind not in (ENV, MARK) and isinstance(b.value, (ast.Name, ast.Attribute)):
                 val = ev.binding(b, True)
             if val.kind == MARK and _env_mark(ev, val.node):
                 export = Export("marker", name, path)
@@ -178,17 +178,12 @@ def builder_summary(builder) -> ModuleSummary:
 
 def _env_mark(ev, call) -> bool:
     """A ``skipif`` / ``skipIf`` / ``skipUnless`` call whose condition reads the environment."""
-    import libcst as cst
-
     from lint_integration.languages.python.values import ENV
 
-    if not isinstance(call, cst.Call):
+    if not isinstance(call, ast.Call):
         return False
-    return any(
-        (arg.keyword is None or arg.keyword.value == "condition")
-        and ev.condition(arg.value).kind == ENV
-        for arg in call.args
-    )
+    args = [*call.args, *(k.value for k in call.keywords if k.arg == "condition")]
+    return any(ev.condition(arg).kind == ENV for arg in args)
 
 
 def _returns_env_mark(ev, func) -> bool:

@@ -16,6 +16,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from lint_integration.languages.python import resolver as R
+from lint_integration.languages.python.tree import quiet_parse
 
 _TEST_DIRS = frozenset({"tests", "test", "testing", "integration", "e2e", "__tests__", "it"})
 _PRUNE = frozenset(
@@ -156,7 +157,7 @@ def _scan(path: str, config, fixtures: bool, project) -> ImporterUses:
         if not imports_it and not (is_conftest and b"def test" in raw):
             continue
         try:
-            module = ast.parse(raw)
+            module = quiet_parse(raw)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         try:

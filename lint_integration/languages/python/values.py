@@ -10,7 +10,7 @@ summaries. It never executes anything.
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
 from lint_integration.languages.nesting import check_depth
 from lint_integration.languages.python import formula as F
@@ -184,28 +184,30 @@ def raw_truth(var: str | None, default: str, flag: bool, param: str | None = Non
     return F.atom(var, F.CMP, param)
 
 
-def string_value(node: cst.CSTNode) -> str | None:
+def string_value(node) -> str | None:
     """The value of a plain string literal (no f-strings), else None."""
-    if type(node) is cst.SimpleString:
-        raw = node.value
-        quote = 0
-        while quote < len(raw) and raw[quote] not in "'\"":
-            quote += 1
-        prefix = raw[:quote].lower()
-        if "b" in prefix:
-            return None
-        if "\\" not in raw or "r" in prefix:
-            body = raw[quote:]
-            return body[3:-3] if body[:3] in ('"""', "'''") else body[1:-1]
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        try:
-            value = node.evaluated_value
-        except Exception:  # malformed escapes: not a usable literal
-            return None
-        if isinstance(value, bytes):
-            return None
-        return value
+    if type(node) is ast.Constant:
+        value = node.value
+        if type(value) is str:
+            return value
     return None
+
+
+def positional(call: ast.Call) -> list[ast.expr]:
+    """The positional arguments of ``call`` that are not unpacked (``*args``)."""
+    return [a for a in call.args if type(a) is not ast.Starred]
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for k in call.keywords:
+        if k.arg == name:
+            return k.value
+    return None
+
+
+def arg_values(call: ast.Call) -> list[ast.expr]:
+    """Every argument that is not unpacked, positional ones first, in source order."""
+    return [*positional(call), *(k.value for k in call.keywords if k.arg is not None)]
 
 
 class FuncInfo:
@@ -213,7 +215,7 @@ class FuncInfo:
 
     __slots__ = ("env_param", "flag", "node", "reads", "returns")
 
-    def __init__(self, node: cst.FunctionDef) -> None:
+    def __init__(self, node: ast.FunctionDef) -> None:
         self.node = node
         self.env_param: tuple[str, int] | None = None  # reads the variable named by a param
         self.flag = True  # returns a parsed flag rather than the raw value
@@ -234,36 +236,42 @@ class Evaluator:
         self._by_function: dict[int, list[EnvRead]] | None = None
         self._binding_memo: dict[tuple[int, bool], Val] = {}
         self._busy: set[tuple[int, bool]] = set()
-        self._funcs: dict[cst.FunctionDef, FuncInfo] = {}
-        self._funcs_busy: set[cst.FunctionDef] = set()
+        self._funcs: dict[ast.AST, FuncInfo] = {}
+        self._funcs_busy: set[ast.AST] = set()
         self.subst: dict[Binding, Val] = {}
-        self._options: dict[str, cst.CSTNode] | None = None  # pytest option -> its default
+        self._options: dict[str, ast.expr] | None = None  # pytest option -> its default
+        self._categories: dict[str | None, str] = {}
         # Comparisons of a mode-derived value with string literals: node -> (val, literals).
-        self.mode_comparisons: dict[cst.Comparison, tuple[Val, list[cst.CSTNode]]] = {}
+        self.mode_comparisons: dict[ast.Compare, tuple[Val, list[ast.expr]]] = {}
         self.string_scope = Scope(FUNCTION, tree.module, tree.module_scope, "<condition>")
         for name in ("os", "sys", "platform"):
             self.string_scope.add(Binding(name, "import", self.string_scope, qual=name))
 
     # -- entry points ----------------------------------------------------------------------
 
-    def scope(self, node: cst.CSTNode, default: Scope | None = None) -> Scope:
+    def scope(self, node: ast.AST, default: Scope | None = None) -> Scope:
         return self.tree.scope_of.get(node) or default or self.tree.module_scope
 
-    def eval(self, node: cst.CSTNode, scope: Scope | None = None, follow: bool = True) -> Val:
+    def eval(self, node: ast.AST, scope: Scope | None = None, follow: bool = True) -> Val:
         try:
             return self._eval(node, self.scope(node, scope), follow)
         except RecursionError:
             return UNKNOWN_VAL
 
-    def condition(self, node: cst.CSTNode, scope: Scope | None = None) -> Val:
+    def condition(self, node: ast.AST, scope: Scope | None = None) -> Val:
         """Evaluate a condition; string conditions (``skipif("...")``) are parsed, not run."""
         text = string_value(node)
         if text is not None:
             try:
-                check_depth(text)  # LibCST's native parser overflows on very deep nesting
-                expr = cst.parse_expression(text.strip())
+                check_depth(text)  # the parser overflows the C stack on very deep nesting
+                source = text.strip()
+                from lint_integration.languages.python.tree import quiet_parse
+
+                expr = quiet_parse(source, mode="eval").body
             except Exception:  # an unparsable condition is just unknown
                 return UNKNOWN_VAL
+            for sub in ast.walk(expr):  # where its nodes come from (for codemods)
+                sub.condition_text = source
             val = self.eval(expr, self.string_scope, True)
             if val.kind == ENV:
                 for read in val.reads:
@@ -273,60 +281,57 @@ class Evaluator:
 
     # -- dispatch --------------------------------------------------------------------------
 
-    def _eval(self, node: cst.CSTNode, scope: Scope, follow: bool) -> Val:
+    def _eval(self, node: ast.AST, scope: Scope, follow: bool) -> Val:
         tp = type(node)
-        if tp is cst.Name:
+        if tp is ast.Name:
             return self._name(node, scope, follow)
-        if tp is cst.Attribute:
+        if tp is ast.Attribute:
             return self._attribute(node, scope, follow)
-        if tp is cst.Call:
+        if tp is ast.Call:
             return self._call(node, scope, follow)
-        if tp is cst.Subscript:
+        if tp is ast.Subscript:
             return self._subscript(node, scope, follow)
-        if tp is cst.Comparison:
+        if tp is ast.Compare:
             return self._comparison(node, scope, follow)
-        if tp is cst.UnaryOperation:
-            inner = self._sub(node.expression, scope, follow)
-            if isinstance(node.operator, cst.Not):
+        if tp is ast.Constant:
+            value = node.value
+            if value is None or isinstance(value, (str, int)):  # bool is an int
+                return Val(LIT, lit=value)
+            return UNKNOWN_VAL
+        if tp is ast.UnaryOp:
+            inner = self._sub(node.operand, scope, follow)
+            if isinstance(node.op, ast.Not):
                 if inner.kind == ENV:
                     return merge_env([inner], F.neg(truth_of(inner)), boolean=True)
                 if inner.kind == LIT:
                     return Val(LIT, lit=not inner.lit)
                 return UNKNOWN_VAL
             return inner if inner.kind == ENV else UNKNOWN_VAL
-        if tp is cst.BooleanOperation:
+        if tp is ast.BoolOp:
             return self._boolop(node, scope, follow)
-        if tp in (cst.SimpleString, cst.ConcatenatedString):
-            value = string_value(node)
-            return Val(LIT, lit=value) if value is not None else UNKNOWN_VAL
-        if tp is cst.Integer:
-            try:
-                return Val(LIT, lit=int(node.value.replace("_", ""), 0))
-            except ValueError:
-                return UNKNOWN_VAL
-        if tp in (cst.Tuple, cst.List, cst.Set):
+        if tp in (ast.Tuple, ast.List, ast.Set):
             return self._sequence(node, scope, follow)
-        if tp is cst.NamedExpr:
+        if tp is ast.NamedExpr:
             return self._sub(node.value, scope, follow)
-        if tp is cst.IfExp:
+        if tp is ast.IfExp:
             return self._ifexp(node, scope, follow)
-        if tp is cst.FormattedString:
+        if tp is ast.JoinedStr:
             parts = [
-                self._sub(p.expression, scope, follow)
-                for p in node.parts
-                if isinstance(p, cst.FormattedStringExpression)
+                self._sub(p.value, scope, follow)
+                for p in node.values
+                if isinstance(p, ast.FormattedValue)
             ]
             if any(p.kind == ENV for p in parts):
                 return merge_env(parts, F.TRUE)
             return UNKNOWN_VAL
-        if tp is cst.BinaryOperation:
+        if tp is ast.BinOp:
             parts = [self._sub(node.left, scope, follow), self._sub(node.right, scope, follow)]
             if any(p.kind == ENV for p in parts):
                 return merge_env(parts, self._opaque_env_truth(parts))
             return UNKNOWN_VAL
         return UNKNOWN_VAL
 
-    def _sub(self, node: cst.CSTNode, scope: Scope, follow: bool) -> Val:
+    def _sub(self, node: ast.AST, scope: Scope, follow: bool) -> Val:
         return self._eval(node, self.tree.scope_of.get(node) or scope, follow)
 
     @staticmethod
@@ -340,10 +345,8 @@ class Evaluator:
 
     # -- names -----------------------------------------------------------------------------
 
-    def _name(self, node: cst.Name, scope: Scope, follow: bool) -> Val:
-        name = node.value
-        if name in ("True", "False", "None"):
-            return Val(LIT, lit={"True": True, "False": False, "None": None}[name])
+    def _name(self, node: ast.Name, scope: Scope, follow: bool) -> Val:
+        name = node.id
         if node in self.tree.scope_of:
             bindings = self.tree.resolve_load(node)
         else:
@@ -442,9 +445,9 @@ class Evaluator:
             current = current.parent
         return None
 
-    def _attribute(self, node: cst.Attribute, scope: Scope, follow: bool) -> Val:
+    def _attribute(self, node: ast.Attribute, scope: Scope, follow: bool) -> Val:
         base = self._sub(node.value, scope, follow)
-        attr = node.attr.value
+        attr = node.attr
         if base.kind == QUAL:
             return Val(QUAL, qual=f"{base.qual}.{attr}")
         if base.kind == MODREF and follow and self.project is not None:
@@ -458,10 +461,10 @@ class Evaluator:
 
     def _sequence(self, node, scope: Scope, follow: bool) -> Val:
         values = []
-        for element in node.elements:
-            if isinstance(element, cst.StarredElement):
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
                 return UNKNOWN_VAL
-            values.append(self._sub(element.value, scope, follow))
+            values.append(self._sub(element, scope, follow))
         if values and all(v.kind == LIT and isinstance(v.lit, str) for v in values):
             return Val(STRS, strs=tuple(v.lit for v in values))
         if not values:
@@ -470,7 +473,7 @@ class Evaluator:
             return merge_env(values, F.TRUE)
         return UNKNOWN_VAL
 
-    def _ifexp(self, node: cst.IfExp, scope: Scope, follow: bool) -> Val:
+    def _ifexp(self, node: ast.IfExp, scope: Scope, follow: bool) -> Val:
         test = self._sub(node.test, scope, follow)
         body = self._sub(node.body, scope, follow)
         orelse = self._sub(node.orelse, scope, follow)
@@ -487,10 +490,19 @@ class Evaluator:
         truth = F.disj([F.conj([cond, truth_of(body)]), F.conj([F.neg(cond), truth_of(orelse)])])
         return merge_env([test, body, orelse], truth)
 
-    def _boolop(self, node: cst.BooleanOperation, scope: Scope, follow: bool) -> Val:
-        left = self._sub(node.left, scope, follow)
-        right = self._sub(node.right, scope, follow)
-        is_and = isinstance(node.operator, cst.And)
+    def _boolop(self, node: ast.BoolOp, scope: Scope, follow: bool) -> Val:
+        """``a or b or c`` as ``(a or b) or c``."""
+        values = node.values
+        return self.fold_boolop(node.op, values, scope, follow)
+
+    def fold_boolop(self, op, values, scope: Scope, follow: bool) -> Val:
+        is_and = isinstance(op, ast.And)
+        left = self._sub(values[0], scope, follow)
+        for value in values[1:]:
+            left = self._boolop2(left, self._sub(value, scope, follow), is_and)
+        return left
+
+    def _boolop2(self, left: Val, right: Val, is_and: bool) -> Val:
         if left.kind != ENV and right.kind != ENV:
             if left.kind == LIT and right.kind == LIT:
                 return Val(LIT, lit=(left.lit and right.lit) if is_and else (left.lit or right.lit))
@@ -514,7 +526,7 @@ class Evaluator:
 
     # -- env reads -------------------------------------------------------------------------
 
-    def read_at(self, node: cst.CSTNode, scope: Scope | None = None) -> EnvRead | None:
+    def read_at(self, node: ast.AST, scope: Scope | None = None) -> EnvRead | None:
         """The env read ``node`` is (Call, Subscript or ``in`` Comparison), or None."""
         key = id(node)
         cache = self.reads.d
@@ -524,11 +536,11 @@ class Evaluator:
         scope = self.scope(node, scope)
         read = None
         try:
-            if isinstance(node, cst.Call):
+            if isinstance(node, ast.Call):
                 read = self._call_read(node, scope)
-            elif isinstance(node, cst.Subscript):
+            elif isinstance(node, ast.Subscript):
                 read = self._subscript_read(node, scope)
-            elif isinstance(node, cst.Comparison):
+            elif isinstance(node, ast.Compare):
                 read = self._contains_read(node, scope)
         except RecursionError:
             read = None
@@ -538,7 +550,14 @@ class Evaluator:
             self._by_function = None
         return read
 
-    def _is_environ(self, node: cst.CSTNode, scope: Scope) -> bool:
+    def category(self, name: str | None) -> str:
+        """``var_category`` of ``name`` under this module's config (memoized)."""
+        known = self._categories.get(name)
+        if known is None:
+            known = self._categories[name] = var_category(name, self.config)
+        return known
+
+    def _is_environ(self, node: ast.AST, scope: Scope) -> bool:
         val = self._sub(node, scope, False)
         return val.kind == QUAL and val.qual in R.ENVIRON_QUALS
 
@@ -557,11 +576,7 @@ class Evaluator:
                 param = self._param_of(key_node, scope)
         has_default = default_node is not None
         names = vars_ or ((var,) if var else ())
-        category = (
-            _strictest([var_category(n, self.config) for n in names])
-            if names
-            else (var_category(None, self.config))
-        )
+        category = _strictest([self.category(n) for n in names]) if names else self.category(None)
         func = self.tree.enclosing_function(node) if node in self.tree.parent else None
         return EnvRead(
             node=node,
@@ -573,7 +588,7 @@ class Evaluator:
             vars=vars_,
             category=category,
             param=param,
-            function=func.name.value if func is not None else None,
+            function=func.name if func is not None else None,
         )
 
     def _param_of(self, key_node, scope: Scope) -> str | None:
@@ -582,60 +597,58 @@ class Evaluator:
             bindings = (
                 self.tree.resolve_load(sub)
                 if sub in self.tree.scope_of
-                else self.tree.lookup(sub.value, scope)
+                else self.tree.lookup(sub.id, scope)
             )
             if bindings and any(b.kind == "param" for b in bindings):
-                return sub.value
+                return sub.id
         return None
 
-    def _call_read(self, node: cst.Call, scope: Scope) -> EnvRead | None:
+    def _call_read(self, node: ast.Call, scope: Scope) -> EnvRead | None:
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value in ("get", "pop"):
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "pop"):
             if not self._is_environ(func.value, scope):
                 return None
-            kind = func.attr.value
+            kind = func.attr
         else:
-            if isinstance(func, cst.Attribute):
-                if func.attr.value != "getenv":
+            if isinstance(func, ast.Attribute):
+                if func.attr != "getenv":
                     return None
-            elif not isinstance(func, cst.Name):
+            elif not isinstance(func, ast.Name):
                 return None
             val = self._sub(func, scope, False)
             if not (val.kind == QUAL and val.qual in R.GETENV_QUALS):
                 return None
             kind = "get" if val.qual.endswith("environ.get") else "getenv"
-        args = [a for a in node.args if a.star == ""]
-        positional = [a for a in args if a.keyword is None]
-        key = positional[0].value if positional else _keyword(args, "key")
-        default = positional[1].value if len(positional) > 1 else _keyword(args, "default")
+        args = positional(node)
+        key = args[0] if args else keyword(node, "key")
+        default = args[1] if len(args) > 1 else keyword(node, "default")
         if kind == "pop":
             return None  # clearing a variable in test setup is not a probe
         return self._make_read(node, kind, key, scope, default)
 
-    def _subscript_read(self, node: cst.Subscript, scope: Scope) -> EnvRead | None:
+    def _subscript_read(self, node: ast.Subscript, scope: Scope) -> EnvRead | None:
         if id(node) in self.tree.store_subscripts or id(node) in self.tree.del_subscripts:
             return None
         parent = self.tree.parent.get(node)
-        if isinstance(parent, cst.AugAssign) and parent.target is node:
+        if isinstance(parent, ast.AugAssign) and parent.target is node:
             return None
         base = node.value
-        if isinstance(base, cst.Attribute) and base.attr.value != "environ":
+        if isinstance(base, ast.Attribute) and base.attr != "environ":
             return None
-        if not isinstance(base, (cst.Name, cst.Attribute)) or not self._is_environ(base, scope):
+        if not isinstance(base, (ast.Name, ast.Attribute)) or not self._is_environ(base, scope):
             return None
-        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        if isinstance(node.slice, (ast.Slice, ast.Tuple)):
             return None
-        return self._make_read(node, "subscript", node.slice[0].slice.value, scope)
+        return self._make_read(node, "subscript", node.slice, scope)
 
-    def _contains_read(self, node: cst.Comparison, scope: Scope) -> EnvRead | None:
-        if len(node.comparisons) != 1:
+    def _contains_read(self, node: ast.Compare, scope: Scope) -> EnvRead | None:
+        if len(node.ops) != 1:
             return None
-        target = node.comparisons[0]
-        if not isinstance(target.operator, (cst.In, cst.NotIn)):
+        if not isinstance(node.ops[0], (ast.In, ast.NotIn)):
             return None
-        right = target.comparator
-        if isinstance(right, cst.Call) and isinstance(right.func, cst.Attribute):
-            if right.func.attr.value != "keys" or right.args:
+        right = node.comparators[0]
+        if isinstance(right, ast.Call) and isinstance(right.func, ast.Attribute):
+            if right.func.attr != "keys" or right.args or right.keywords:
                 return None
             right = right.func.value
         if not self._is_environ(right, scope):
@@ -699,7 +712,7 @@ class Evaluator:
 
     # -- calls -----------------------------------------------------------------------------
 
-    def _call(self, node: cst.Call, scope: Scope, follow: bool) -> Val:
+    def _call(self, node: ast.Call, scope: Scope, follow: bool) -> Val:
         read = (
             self.read_at(node, scope)
             if node in self.tree.scope_of
@@ -711,49 +724,48 @@ class Evaluator:
         if option is not None:
             return option
         func = self._sub(node.func, scope, follow)
-        args = [a for a in node.args if a.star == ""]
+        args = arg_values(node)
         kind = func.kind
         if kind == QUAL:
             return self._library_call(node, func.qual, args, scope, follow)
         if kind == METHOD:
             return self._method_call(node, func, args, scope, follow)
         if kind == FUNC:
-            return self._local_call(node, func.node, args, scope, follow)
+            return self._local_call(node, func.node, scope, follow)
         if kind == EXPORT:
             from lint_integration.languages.python.summary import call_export
 
-            val = call_export(func.info, [self._sub(a.value, scope, False) for a in args])
+            val = call_export(func.info, [self._sub(a, scope, False) for a in args])
             if val is not None:
                 return val
         if kind == MARK:
             # Applying a skip decorator (``skipUnless(cond, why)(test)``) yields the same skip.
             return Val(MARK, mark=func.mark, node=func.node)
-        return self._derived([self._sub(a.value, scope, follow) for a in args])
+        return self._derived([self._sub(a, scope, follow) for a in args])
 
-    def _pytest_option(self, node: cst.Call, scope: Scope, follow: bool) -> Val | None:
+    def _pytest_option(self, node: ast.Call, scope: Scope, follow: bool) -> Val | None:
         """``config.getoption("--dsn")`` whose ``parser.addoption("--dsn", default=...)`` in this
         module defaults to an env read: the option carries the env value."""
         func = node.func
-        if not (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in ("getoption", "getvalue")
-            and node.args
-        ):
+        if not (isinstance(func, ast.Attribute) and func.attr in ("getoption", "getvalue")):
             return None
-        name = string_value(node.args[0].value)
+        first = node.args[0] if node.args else (node.keywords[0].value if node.keywords else None)
+        if first is None:
+            return None
+        name = string_value(first)
         if name is None:
             return None
         if self._options is None:
             self._options = {}
             for call in self.tree.calls:
                 f = call.func
-                if not (isinstance(f, cst.Attribute) and f.attr.value == "addoption"):
+                if not (isinstance(f, ast.Attribute) and f.attr == "addoption"):
                     continue
-                default = _keyword([a for a in call.args if a.star == ""], "default")
+                default = keyword(call, "default")
                 if default is None:
                     continue
                 for arg in call.args:
-                    flag = string_value(arg.value) if arg.keyword is None else None
+                    flag = string_value(arg)
                     if flag:
                         self._options[flag] = default
                         self._options[flag.lstrip("-").replace("-", "_")] = default
@@ -779,8 +791,8 @@ class Evaluator:
         if qual.startswith("builtins."):
             name = qual[len("builtins.") :]
             if name in ("any", "all") and len(args) == 1:
-                return self._any_all(args[0].value, name == "all", scope, follow)
-            vals = [self._sub(a.value, scope, follow) for a in args]
+                return self._any_all(args[0], name == "all", scope, follow)
+            vals = [self._sub(a, scope, follow) for a in args]
             env = [v for v in vals if v.kind == ENV]
             if not env:
                 return UNKNOWN_VAL
@@ -797,11 +809,11 @@ class Evaluator:
                 return merge_env([first], truth_of(first))
             return merge_env(vals, self._opaque_env_truth(vals))
         if qual.endswith(R.STRTOBOOL_SUFFIX) and args:
-            first = self._sub(args[0].value, scope, follow)
+            first = self._sub(args[0], scope, follow)
             if first.kind == ENV:
                 vs = sorted(first.vars)
                 return merge_env([first], F.conj([F.atom(v, F.FLAG) for v in vs]), boolean=True)
-        vals = [self._sub(a.value, scope, follow) for a in args]
+        vals = [self._sub(a, scope, follow) for a in args]
         env = [v for v in vals if v.kind == ENV]
         if env and len(env) < len(vals) and all(v.default == "value" for v in env):
             # ``model_is_deployed(client, os.getenv("MODEL_ID", "minilm"))``: the variable always
@@ -818,24 +830,24 @@ class Evaluator:
             return UNKNOWN_VAL
         if func.attr in _CASE_METHODS and not args:
             return base
-        vals = [base] + [self._sub(a.value, scope, follow) for a in args]
+        vals = [base] + [self._sub(a, scope, follow) for a in args]
         return merge_env(vals, self._opaque_env_truth([base]))
 
     def _any_all(self, arg, is_all: bool, scope: Scope, follow: bool) -> Val:
-        if not isinstance(arg, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+        if not isinstance(arg, (ast.GeneratorExp, ast.ListComp, ast.SetComp)):
             inner = self._sub(arg, scope, follow)
             return inner if inner.kind == ENV else UNKNOWN_VAL
         comp = arg
-        for_in = comp.for_in
+        for_in = comp.generators[0]
         inner_scope = self.tree.function_scopes.get(comp)
         loop_binding = None
         if (
-            for_in.inner_for_in is None
+            len(comp.generators) == 1
             and not for_in.ifs
-            and isinstance(for_in.target, cst.Name)
+            and isinstance(for_in.target, ast.Name)
             and inner_scope is not None
         ):
-            found = inner_scope.bindings.get(for_in.target.value)
+            found = inner_scope.bindings.get(for_in.target.id)
             loop_binding = found[0] if found else None
         it = self._sub(for_in.iter, inner_scope or scope, follow)
         if loop_binding is not None and it.kind == STRS and it.strs:
@@ -858,7 +870,7 @@ class Evaluator:
 
     # -- local functions -------------------------------------------------------------------
 
-    def func_info(self, node: cst.FunctionDef) -> FuncInfo:
+    def func_info(self, node: ast.FunctionDef) -> FuncInfo:
         info = self._funcs.get(node)
         if info is not None:
             return info
@@ -905,7 +917,7 @@ class Evaluator:
                 info.returns.default = envs[0].default
                 info.returns.boolean = envs[0].boolean
 
-    def _reads_in(self, func: cst.FunctionDef) -> list[EnvRead]:
+    def _reads_in(self, func: ast.FunctionDef) -> list[EnvRead]:
         if self._by_function is None:
             grouped: dict[int, list[EnvRead]] = {}
             for read in self.found:
@@ -915,11 +927,12 @@ class Evaluator:
             self._by_function = grouped
         return self._by_function.get(id(func), [])
 
-    def _local_call(self, node, func: cst.FunctionDef, args, scope: Scope, follow: bool) -> Val:
+    def _local_call(self, node: ast.Call, func: ast.FunctionDef, scope: Scope, follow: bool) -> Val:
         info = self.func_info(func)
+        args = arg_values(node)
         if info.env_param is not None:
             param, index = info.env_param
-            key = _arg_at(func, args, index, param)
+            key = _arg_at(node, index, param)
             if key is not None:
                 kv = self._sub(key, scope, False)
                 if kv.kind == LIT and isinstance(kv.lit, str):
@@ -931,7 +944,7 @@ class Evaluator:
                         flag=info.flag,
                         truth=raw_truth(var, "none", info.flag),
                     )
-            return self._derived([self._sub(a.value, scope, follow) for a in args])
+            return self._derived([self._sub(a, scope, follow) for a in args])
         if info.returns is not None:
             ret = info.returns
             return env_val(
@@ -942,13 +955,13 @@ class Evaluator:
                 boolean=ret.boolean,
                 truth=ret.truth,
                 direct=False,
-                via=(*ret.via, func.name.value),
+                via=(*ret.via, func.name),
             )
-        return self._derived([self._sub(a.value, scope, follow) for a in args])
+        return self._derived([self._sub(a, scope, follow) for a in args])
 
     # -- subscripts and comparisons ----------------------------------------------------------
 
-    def _subscript(self, node: cst.Subscript, scope: Scope, follow: bool) -> Val:
+    def _subscript(self, node: ast.Subscript, scope: Scope, follow: bool) -> Val:
         read = (
             self.read_at(node, scope)
             if node in self.tree.scope_of
@@ -961,34 +974,30 @@ class Evaluator:
             return merge_env([base], self._opaque_env_truth([base]))
         return UNKNOWN_VAL
 
-    def _comparison(self, node: cst.Comparison, scope: Scope, follow: bool) -> Val:
+    def _comparison(self, node: ast.Compare, scope: Scope, follow: bool) -> Val:
         read = (
             self.read_at(node, scope)
             if node in self.tree.scope_of
             else self._contains_read(node, scope)
         )
         if read is not None:
-            negate = isinstance(node.comparisons[0].operator, cst.NotIn)
+            negate = isinstance(node.ops[0], ast.NotIn)
             return self._read_val(read, scope, negate=negate)
         left = self._sub(node.left, scope, follow)
         parts = [left]
         truths = []
         previous, previous_node = left, node.left
-        for target in node.comparisons:
-            right = self._sub(target.comparator, scope, follow)
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            right = self._sub(comparator, scope, follow)
             parts.append(right)
-            truths.append(
-                self._compare(
-                    node, previous, previous_node, target.operator, right, target.comparator
-                )
-            )
-            previous, previous_node = right, target.comparator
+            truths.append(self._compare(node, previous, previous_node, op, right, comparator))
+            previous, previous_node = right, comparator
         if not any(p.kind == ENV for p in parts):
             return UNKNOWN_VAL
         return merge_env(parts, F.conj(truths), boolean=True)
 
     def _compare(self, node, left: Val, left_node, op, right: Val, right_node) -> tuple:
-        if left.kind != ENV and right.kind == ENV and not isinstance(op, (cst.In, cst.NotIn)):
+        if left.kind != ENV and right.kind == ENV and not isinstance(op, (ast.In, ast.NotIn)):
             left, right, left_node, right_node = right, left, right_node, left_node
         if left.kind != ENV:
             return F.OPAQUE if right.kind != ENV else self._opaque_env_truth([right])
@@ -998,17 +1007,17 @@ class Evaluator:
             self.mode_comparisons[node] = (left, nodes)
         var = left.raw
         if var is None or literals is None:
-            if isinstance(op, (cst.Is, cst.IsNot)) and right.kind == LIT and right.lit is None:
+            if isinstance(op, (ast.Is, ast.IsNot)) and right.kind == LIT and right.lit is None:
                 truth = truth_of(left)
-                return truth if isinstance(op, cst.IsNot) else F.neg(truth)
+                return truth if isinstance(op, ast.IsNot) else F.neg(truth)
             return self._opaque_env_truth([left])
-        positive = isinstance(op, (cst.Equal, cst.In, cst.Is))
-        if isinstance(op, (cst.Is, cst.IsNot)):
+        positive = isinstance(op, (ast.Eq, ast.In, ast.Is))
+        if isinstance(op, (ast.Is, ast.IsNot)):
             if right.kind == LIT and right.lit is None and left.default == "none":
                 t = F.atom(var, F.SET)
                 return F.neg(t) if positive else t
             return F.atom(var, F.CMP)
-        if not isinstance(op, (cst.Equal, cst.NotEqual, cst.In, cst.NotIn)):
+        if not isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
             return F.atom(var, F.CMP)
         folded = {str(v).lower() for v in literals}
         if folded <= TRUTHY and folded:
@@ -1030,44 +1039,35 @@ class Evaluator:
         return None
 
 
-def _literal_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        return [e.value for e in node.elements if string_value(e.value) is not None]
+def _literal_nodes(node: ast.AST) -> list[ast.AST]:
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return [e for e in node.elts if string_value(e) is not None]
     return [node] if string_value(node) is not None else []
 
 
-def _keyword(args, name: str):
-    for a in args:
-        if a.keyword is not None and a.keyword.value == name:
-            return a.value
-    return None
+def _arg_at(call: ast.Call, index: int, name: str):
+    args = positional(call)
+    if index < len(args):
+        return args[index]
+    return keyword(call, name)
 
 
-def _arg_at(func: cst.FunctionDef, args, index: int, name: str):
-    positional = [a for a in args if a.keyword is None]
-    if index < len(positional):
-        return positional[index].value
-    return _keyword(args, name)
-
-
-def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+def _names_in(node: ast.AST) -> list[ast.Name]:
     """Name loads inside a small key expression (``name``, ``name.upper()``, f-strings)."""
     out = []
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, cst.Name):
+        if isinstance(n, ast.Name):
             out.append(n)
-        elif isinstance(n, cst.Attribute):
+        elif isinstance(n, ast.Attribute):
             stack.append(n.value)
-        elif isinstance(n, cst.Call):
+        elif isinstance(n, ast.Call):
             stack.append(n.func)
-            stack.extend(a.value for a in n.args)
-        elif isinstance(n, cst.FormattedString):
-            stack.extend(
-                p.expression for p in n.parts if isinstance(p, cst.FormattedStringExpression)
-            )
-        elif isinstance(n, cst.BinaryOperation):
+            stack.extend(arg_values(n))
+        elif isinstance(n, ast.JoinedStr):
+            stack.extend(p.value for p in n.values if isinstance(p, ast.FormattedValue))
+        elif isinstance(n, ast.BinOp):
             stack.extend((n.left, n.right))
     return out
 
