@@ -12,7 +12,6 @@ findings (cross-module summaries) are picked up by a further round, a bounded nu
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import difflib
 import os
@@ -379,13 +378,15 @@ def _check(
 def _verify(file: SourceFile, text: str, src: SourceText, checks_ast: bool) -> str | None:
     """None when ``text`` can be written: encodable, and parsed by Python's own parser when the
     original was (the frontend's re-parse happens when the result is re-linted), else why."""
+    from lint_integration.languages.python.tree import quiet_parse
+
     try:
         encode(text, src)
     except UnicodeEncodeError as exc:
         return f"not encodable as {src.encoding}: {exc.reason}"
     if checks_ast:
         try:
-            ast.parse(text, filename=str(file.path))
+            quiet_parse(text)
         except SyntaxError as exc:
             return f"line {exc.lineno}: {exc.msg}"
         except (ValueError, RecursionError, MemoryError) as exc:
@@ -394,8 +395,10 @@ def _verify(file: SourceFile, text: str, src: SourceText, checks_ast: bool) -> s
 
 
 def _ast_parses(text: str) -> bool:
+    from lint_integration.languages.python.tree import quiet_parse
+
     try:
-        ast.parse(text)
+        quiet_parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
