@@ -452,7 +452,6 @@ def test_deep_nesting_is_a_parse_error_never_a_crash(write):
         "tests/test_subscripts.py",
         "tests/test_calls.py",
         "tests/test_unary.py",
-        "tests/test_elif.py",
         "tests/test_blocks.py",
         "Tiltfile",
         ".github/workflows/deep.yml",
@@ -470,9 +469,12 @@ def test_deep_nesting_is_a_parse_error_never_a_crash(write):
         'use require_env("ORDERS_URL") so repo mode gets the mock value and cluster mode fails '
         "fast"
     ]
-    assert got["tests/test_elif.py"] == (
-        f"tests/test_elif.py:2010:1: {deep} (more than 1000 elif branches in a row)"
-    )
+    # 1,500 ``elif`` branches are within what Python's own parser builds: analysed as well.
+    assert [line for line in lines(proc) if line.startswith("tests/test_elif.py:")] == [
+        "tests/test_elif.py:5:11: LI002 [no-direct-env-probe] suite reads ORDERS_URL directly; "
+        'use require_env("ORDERS_URL") so repo mode gets the mock value and cluster mode fails '
+        "fast"
+    ]
     assert got["tests/test_blocks.py"].startswith(
         "tests/test_blocks.py:108:1: LI900 [parse-error] "
     )

@@ -7,6 +7,11 @@ report, no other file linted. This module bounds, from a light tokenization, how
 of each statement can get, and refuses input past limits the parser meets safely. The limits
 sit above what the analysis can walk anyway (Python's recursion limit stops it first), so no
 file that could be checked is turned away.
+
+``check`` parses with ``ast``, whose parser guards itself since Python 3.11 (it raises instead
+of overflowing): there this check runs only on input ``ast`` rejected, to say where and why, and
+before ``fix`` or the newer-syntax fallback hands the text to LibCST. On older Pythons it runs
+before every parse.
 """
 
 from __future__ import annotations

@@ -191,6 +191,9 @@ class _Translator:
 def to_cst(analysis: PythonAnalysis, module: cst.Module | None = None) -> CstAnalysis:
     """The LibCST view of ``analysis`` (``module``: its text parsed with LibCST)."""
     if module is None:
+        from lint_integration.languages.nesting import check_depth
+
+        check_depth(analysis.text)  # LibCST's parser overflows the C stack on very deep nesting
         module = cst.parse_module(analysis.text)
     translator = _Translator(analysis, module)
     view = CstAnalysis(
