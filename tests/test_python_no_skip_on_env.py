@@ -415,11 +415,16 @@ def test_other_roles_are_not_reported(tmp_path):
         ('os.getenv("A_FLAG") != "1"', "falsy", False),
         ('os.getenv("A_ENV") != "staging"', "mixed", False),
         ('os.getenv("A_URL") is not None', "present", False),
+        # A falsy default reads as unset: the condition is about the variable being set.
+        ('not os.environ.get("A_URL", False)', "missing", True),
+        ('not (os.getenv("A_URL") or 0)', "missing", True),
+        ('os.environ.get("A_DEBUG_RANGES", False)', "present", False),
+        ('sys.flags.optimize or os.environ.get("A_DEBUG_RANGES", False)', "present", False),
     ],
 )
 def test_condition_shapes(condition, polarity, fixable):
     source = (
-        f"import os\nimport pytest\n\n@pytest.mark.skipif({condition}, reason='x')\n"
+        f"import os\nimport sys\nimport pytest\n\n@pytest.mark.skipif({condition}, reason='x')\n"
         "def test_a():\n    pass\n"
     )
     path = FIXTURES / "no-skip-on-env" / "test_snippet.py"

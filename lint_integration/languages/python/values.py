@@ -179,7 +179,7 @@ def truth_of(val: Val) -> tuple:
 def raw_truth(var: str | None, default: str, flag: bool, param: str | None = None) -> tuple:
     if flag:
         return F.atom(var, F.FLAG, param)
-    if default in ("none", "empty"):
+    if default in ("none", "empty", "falsy"):  # true exactly when set and non-empty
         return F.atom(var, F.SET, param)
     return F.atom(var, F.CMP, param)
 
@@ -511,14 +511,14 @@ class Evaluator:
         truth = F.conj([lt, rt]) if is_and else F.disj([lt, rt])
         # ``os.getenv("X") or ""`` is the raw value of X with an empty default.
         if not is_and and left.kind == ENV and left.raw is not None and right.kind == LIT:
-            default = "empty" if right.lit in ("", None) else "value"
+            default = "empty" if right.lit in ("", None) else "falsy" if not right.lit else "value"
             return env_val(
                 reads=left.reads,
                 vars=left.vars,
                 raw=left.raw,
                 default=default,
                 flag=left.flag,
-                truth=truth if default == "empty" else F.atom(left.raw, F.CMP),
+                truth=truth if default in ("empty", "falsy") else F.atom(left.raw, F.CMP),
                 direct=left.direct,
                 via=left.via,
             )
@@ -662,6 +662,8 @@ class Evaluator:
             dv = self._sub(read.default_node, scope, False)
             if dv.kind == LIT and dv.lit in (None, ""):
                 default = "none" if dv.lit is None else "empty"
+            elif dv.kind == LIT and not dv.lit:  # ``False``, ``0``: as falsy as an unset variable
+                default = "falsy"
             elif dv.kind == LIT:
                 default = "value"
             else:
@@ -683,7 +685,7 @@ class Evaluator:
             truth = raw_truth(names[0], default, False, read.param)
         else:
             truth = self._names_truth(
-                names, read.param, F.SET if default in ("none", "empty") else F.CMP
+                names, read.param, F.SET if default in ("none", "empty", "falsy") else F.CMP
             )
         return env_val(
             reads=[read],
