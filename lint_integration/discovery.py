@@ -193,17 +193,19 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     def rel(path: Path) -> str:
         return rel_abs(absolute(path))
 
-    def excluded(path: Path, is_dir: bool) -> bool:
-        full = absolute(path)
+    def excluded(path: Path, is_dir: bool, full: str | None = None) -> bool:
+        """``full``: ``path`` made absolute already (the walk knows it)."""
+        if full is None:
+            full = absolute(path)
         r = rel_abs(full)
         probe = r + "/" if is_dir else r
         return exclude(probe) or ignores.ignored_abs(full, is_dir)
 
-    def real_path(path: Path, is_link: bool) -> str:
+    def real_path(path: Path, is_link: bool, full: str | None = None) -> str:
         """The resolved path; for a plain file, its directory's resolved path plus its name."""
         if is_link:
             return str(path.resolve(strict=True))
-        directory, name = os.path.split(absolute(path))
+        directory, name = os.path.split(full or absolute(path))
         real_dir = real_dirs.get(directory)
         if real_dir is None:
             real_dir = real_dirs[directory] = os.path.realpath(directory)
@@ -211,7 +213,9 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
 
     deferred: list[tuple[Path, Path]] = []
 
-    def add(path: Path, explicit: bool, is_link: bool | None = None) -> None:
+    def add(
+        path: Path, explicit: bool, is_link: bool | None = None, full: str | None = None
+    ) -> None:
         if is_link is None:
             is_link = path.is_symlink()
         if not explicit and is_link:
@@ -219,11 +223,13 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
             # and through an in-tree link is reported under its own path.
             deferred.append((path, scan_root))
             return
-        add_now(path, explicit, scan_root, is_link)
+        add_now(path, explicit, scan_root, is_link, full)
 
-    def add_now(path: Path, explicit: bool, scan_root: Path, is_link: bool = True) -> None:
+    def add_now(
+        path: Path, explicit: bool, scan_root: Path, is_link: bool = True, full: str | None = None
+    ) -> None:
         try:
-            real = real_path(path, is_link)
+            real = real_path(path, is_link, full)
             if explicit and not os.path.exists(real):  # a walked entry was just listed
                 raise FileNotFoundError(2, "No such file or directory", str(path))
         except (OSError, RuntimeError) as exc:
@@ -245,7 +251,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
             if explicit and path.is_file():
                 result.notices.append(f"{path}: not a language lint-integration reads; skipped")
             return
-        relpath = rel(path)
+        relpath = rel_abs(full) if full is not None else rel(path)
         if include is not None and not explicit and not include(relpath):
             return
         seen.add(real)
@@ -285,10 +291,10 @@ def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
         except OSError as exc:
             result.notices.append(f"{directory}: cannot read directory ({_reason(exc)}); skipped")
             continue
-        result.dirs.append(os.path.abspath(directory))
+        absolute = os.path.abspath(directory)
+        result.dirs.append(absolute)
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -296,14 +302,17 @@ def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
             except OSError:
                 continue
             if is_dir:
-                if not excluded(path, True):
-                    subdirs.append(path)
+                full = os.path.join(absolute, entry.name)
+                if not excluded(None, True, full):
+                    subdirs.append(Path(entry.path))
             elif is_link and not is_file:
                 # Links to directories are never followed (no loops, no escapes); dangling ones
                 # are not files.
                 continue
-            elif is_file and might_be_source(entry.name) and not excluded(path, False):
-                add(path, explicit=False, is_link=is_link)
+            elif is_file and might_be_source(entry.name):
+                full = os.path.join(absolute, entry.name)
+                if not excluded(None, False, full):
+                    add(Path(entry.path), explicit=False, is_link=is_link, full=full)
         stack.extend(reversed(subdirs))
 
 
