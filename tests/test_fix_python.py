@@ -119,6 +119,23 @@ def test_a_name_clash_is_left_as_a_finding(repo):
     ]
 
 
+@pytest.mark.parametrize(
+    "tail",
+    ["\n\x0cRETRIES = 3\n", "\n\ntry:\n    import yaml\nexcept ImportError :\n    yaml = None\n"],
+)
+def test_a_file_libcst_cannot_reproduce_is_left_untouched(repo, tail):
+    """LibCST drops a form feed starting a statement and spaces before an except colon; a
+    rewrite of such a file would lose them far from the fix."""
+    source = SKIP + tail
+    path = put(repo, source.encode())
+    report = fix(repo)
+    assert path.read_bytes() == source.encode()
+    assert report.problems == [
+        f"{SUITE}: the fix for no-skip-on-env was not applied: "
+        "LibCST cannot reproduce this file exactly; fix it by hand"
+    ]
+
+
 def test_files_outside_suites_are_left_alone(repo):
     app = put(repo, b'import os\nURL = os.getenv("ORDERS_DB")\n', "services/orders/app/settings.py")
     report = fix(repo)
