@@ -265,7 +265,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         if arg.is_dir() and not arg.is_symlink():
             if force_exclude and excluded(arg, True):
                 continue
-            _walk(arg, excluded, add, result, scan_root)
+            _walk(arg, excluded, add, result, scan_root, real_dirs)
         elif arg.is_dir():
             result.notices.append(f"{arg}: is a symlink to a directory; not followed")
         else:
@@ -282,7 +282,11 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     return result
 
 
-def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
+def _walk(
+    top: Path, excluded, add, result: Discovery, scan_root: Path, real_dirs: dict[str, str]
+) -> None:
+    """Walk ``top`` (never through links); ``real_dirs`` learns each directory's resolved path
+    (a subdirectory that is not a link resolves to its parent's plus its name)."""
     stack = [top]
     while stack:
         directory = stack.pop()
@@ -293,6 +297,9 @@ def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
             continue
         absolute = os.path.abspath(directory)
         result.dirs.append(absolute)
+        real = real_dirs.get(absolute)
+        if real is None:
+            real = real_dirs[absolute] = os.path.realpath(absolute)
         subdirs = []
         for entry in entries:
             try:
@@ -305,6 +312,7 @@ def _walk(top: Path, excluded, add, result: Discovery, scan_root: Path) -> None:
                 full = os.path.join(absolute, entry.name)
                 if not excluded(None, True, full):
                     subdirs.append(Path(entry.path))
+                    real_dirs[full] = os.path.join(real, entry.name)
             elif is_link and not is_file:
                 # Links to directories are never followed (no loops, no escapes); dangling ones
                 # are not files.

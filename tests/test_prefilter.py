@@ -373,3 +373,12 @@ def test_the_second_stage_is_conservative_on_import_chains(links, end, use, tmp_
     if dropped_by_prefilter(frontend("python"), suite.encode(), file, config):
         sample = Sample(file.path, file.relpath, "python", root, suite.encode())
         assert findings(sample, "suite", suite.encode()) == []
+
+
+def test_toggle_fragments_are_the_fewest_substrings_that_find_every_toggle():
+    from lint_integration.languages.envfacts import literal_fragments
+
+    patterns = ["RUN_INTEGRATION_TESTS", "*_INTEGRATION_USE_LIVE_DB", "*_USE_LIVE_*", "USE_MOCK_*"]
+    assert literal_fragments(patterns) == [b"RUN_INTEGRATION_TESTS", b"_USE_LIVE_", b"USE_MOCK_"]
+    assert literal_fragments(["*_USE_MOCK_*", "*_USE_MOCK_*"]) == [b"_USE_MOCK_"]
+    assert literal_fragments(["RUN_*", "*"]) is None

@@ -335,14 +335,18 @@ class Positions:
 
 
 def literal_fragments(patterns: Iterable[str]) -> list[bytes] | None:
-    """The longest literal piece of each glob, for substring prefilters; None if one is empty."""
-    out = []
+    """The longest literal piece of each glob, for substring prefilters; None if one is empty.
+
+    A piece that holds another is left out: wherever it occurs, the shorter one does too.
+    """
+    out: list[bytes] = []
     for pattern in patterns:
         pieces = [p for p in _split_glob(pattern) if p]
         if not pieces:
             return None
         out.append(max(pieces, key=len).encode())
-    return out
+    out = list(dict.fromkeys(out))
+    return [f for f in out if not any(g != f and g in f for g in out)]
 
 
 def _split_glob(pattern: str) -> list[str]:

@@ -104,11 +104,27 @@ def might_match(raw: bytes, role: str, config) -> bool:
             return True
     if role not in CROSS_MODULE_ROLES:
         return False
-    for match in _IMPORT.finditer(raw):
+    for match in _IMPORT.finditer(_import_lines(raw)):
         name = match.group(1) or match.group(2)
         if name.startswith(b".") or name.split(b".", 1)[0] not in _LIBRARIES:
             return True
     return False
+
+
+def _import_lines(raw: bytes) -> bytes:
+    """The lines of ``raw`` that mention ``import`` or ``from`` (a statement continued onto the
+    next line still starts on one of them): the regex then reads a few lines, not the file."""
+    out = []
+    for token in (b"import", b"from"):
+        pos = raw.find(token)
+        while pos >= 0:
+            start = raw.rfind(b"\n", 0, pos) + 1
+            end = raw.find(b"\n", pos)
+            if end < 0:
+                end = len(raw)
+            out.append(raw[start:end])
+            pos = raw.find(token, end)
+    return b"\n".join(out)
 
 
 def analyze_source(
