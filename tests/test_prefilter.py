@@ -382,3 +382,16 @@ def test_toggle_fragments_are_the_fewest_substrings_that_find_every_toggle():
     assert literal_fragments(patterns) == [b"RUN_INTEGRATION_TESTS", b"_USE_LIVE_", b"USE_MOCK_"]
     assert literal_fragments(["*_USE_MOCK_*", "*_USE_MOCK_*"]) == [b"_USE_MOCK_"]
     assert literal_fragments(["RUN_*", "*"]) is None
+
+
+def test_the_second_stage_skips_the_token_search_only_for_what_the_first_kept_for_imports():
+    from lint_integration.languages import python
+
+    config = load_config(None, REPO)
+    imports_only = b"from .helpers import LIVE\n"
+    with_token = b"import os\nfrom .helpers import LIVE\nURL = os.getenv('ORDERS_URL')\n"
+    assert python.might_match(imports_only, "suite", config)
+    assert python.kept_for_imports_only(imports_only)
+    assert not python.kept_for_imports_only(bytes(bytearray(imports_only)))  # another object
+    assert python.might_match(with_token, "suite", config)
+    assert not python.kept_for_imports_only(with_token)

@@ -107,8 +107,19 @@ def might_match(raw: bytes, role: str, config) -> bool:
     for match in _IMPORT.finditer(_import_lines(raw)):
         name = match.group(1) or match.group(2)
         if name.startswith(b".") or name.split(b".", 1)[0] not in _LIBRARIES:
+            _TOKENLESS.append(raw)  # ``prescreen`` need not look for them again
+            del _TOKENLESS[:-1]
             return True
     return False
+
+
+# The last content ``might_match`` kept only for its imports (no token of its own), by identity.
+_TOKENLESS: list[bytes] = []
+
+
+def kept_for_imports_only(raw: bytes) -> bool:
+    """Whether ``might_match`` just kept ``raw`` for its imports alone (it has no own token)."""
+    return bool(_TOKENLESS) and _TOKENLESS[-1] is raw
 
 
 def _import_lines(raw: bytes) -> bytes:

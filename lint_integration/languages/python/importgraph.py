@@ -81,19 +81,37 @@ def import_specs(text: str) -> list[tuple[str, tuple[str, ...]]]:
     import names`` (a name may be a submodule), ``(dotted, ())`` for each prefix of an
     ``import dotted``."""
     specs: list[tuple[str, tuple[str, ...]]] = []
+    memo = _LINE_SPECS
     for line in _statements(text):
-        # Simple statements joined by ``;`` are read one by one: the ``import`` of a
-        # ``from X import names`` names no top-level module.
-        for piece in line.split(";") if ";" in line else (line,):
-            match = _FROM.search(piece)
-            if match is not None:
-                specs.append((_clean(match.group(1)), tuple(_IDENT.findall(match.group(2)))))
-                piece = piece[: match.start()]  # ``if x: from ...``: only the head is left
-            for found in _IMPORT.finditer(piece):
-                for dotted in _DOTTED_RE.findall(found.group(1)):
-                    parts = _clean(dotted).split(".")
-                    specs.extend((".".join(parts[: i + 1]), ()) for i in range(len(parts)))
+        found = memo.get(line)
+        if found is None:
+            if len(memo) > _LINE_MEMO_LIMIT:
+                memo.clear()
+            found = memo[line] = _line_specs(line)
+        specs.extend(found)
     return specs
+
+
+# The specs of each import line met in this process: a tree repeats its import lines
+# (``from django.test import TestCase``) across hundreds of files.
+_LINE_SPECS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+_LINE_MEMO_LIMIT = 100_000
+
+
+def _line_specs(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    specs: list[tuple[str, tuple[str, ...]]] = []
+    # Simple statements joined by ``;`` are read one by one: the ``import`` of a
+    # ``from X import names`` names no top-level module.
+    for piece in line.split(";") if ";" in line else (line,):
+        match = _FROM.search(piece)
+        if match is not None:
+            specs.append((_clean(match.group(1)), tuple(_IDENT.findall(match.group(2)))))
+            piece = piece[: match.start()]  # ``if x: from ...``: only the head is left
+        for found in _IMPORT.finditer(piece):
+            for dotted in _DOTTED_RE.findall(found.group(1)):
+                parts = _clean(dotted).split(".")
+                specs.extend((".".join(parts[: i + 1]), ()) for i in range(len(parts)))
+    return tuple(specs)
 
 
 class ImportGraph:
@@ -368,12 +386,12 @@ class _WholeWords:
 
 def prescreen(raw: bytes, file, config, project) -> bool:
     """False only when no Python rule can report in ``file`` (``raw`` passed ``might_match``)."""
-    from lint_integration.languages.python import CROSS_MODULE_ROLES
+    from lint_integration.languages.python import CROSS_MODULE_ROLES, kept_for_imports_only
 
     if project is None:
         return True
     graph = project.memo(("python", "import-graph"), lambda: ImportGraph(config, project))
-    if graph.has_own_token(raw):
+    if not kept_for_imports_only(raw) and graph.has_own_token(raw):
         return True  # the file's own tokens (env reads, the mode, toggles)
     if file.role not in CROSS_MODULE_ROLES:
         return False  # outside suites and runners a file is analysed on its own
