@@ -108,13 +108,13 @@ class _IgnoreStack:
         chain = self._chains.get(parent)
         if chain is None:
             assert self.git_root is not None
-            parts = parent.split("/") if parent else []
-            chain = []
-            for depth in range(len(parts), -1, -1):
-                prefix = "/".join(parts[:depth])
-                spec = self._spec_for(self.git_root / prefix if prefix else self.git_root)
-                if spec is not None:
-                    chain.append((len(prefix) + 1 if prefix else 0, spec))
+            if parent:  # this directory's own spec, then its parent's chain
+                own = self._spec_for(self.git_root / parent)
+                above = self._chain(parent.rpartition("/")[0])
+                chain = [(len(parent) + 1, own), *above] if own is not None else above
+            else:
+                own = self._spec_for(self.git_root)
+                chain = [(0, own)] if own is not None else []
             self._chains[parent] = chain
         return chain
 

@@ -36,9 +36,12 @@ FILES_PER_WORKER = 4
 # (823) 1.03-1.08 s against 1.03-1.23 s; sentry-python (637) 1.66 s against 1.69-1.98 s;
 # psycopg (375) 0.23 s against 0.26 s. On busy cores ``_jobs`` keeps everything here.
 POOL_MIN_DISCOVERED = 500
-# Files per block when everything is spread: small enough to balance, large enough that one
-# block's directory shares its import graph.
+# Files per block when everything is spread: at least this many, and about eight blocks per
+# worker, enough to balance. Each block costs a round trip and a worker's bookkeeping: on the
+# 5x Django tree (9,519 files) blocks of 32 took 2.3 s of CPU and 1.9 s of wall time, blocks of
+# 512 1.8 s and 1.35 s.
 BLOCK = 32
+BLOCKS_PER_WORKER = 8
 
 
 @dataclass
@@ -208,7 +211,9 @@ def _spread(files, workers, config, selection, options, cwd):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    blocks = [list(enumerate(files))[i : i + BLOCK] for i in range(0, len(files), BLOCK)]
+    size = max(BLOCK, len(files) // (workers * BLOCKS_PER_WORKER))
+    indexed = list(enumerate(files))
+    blocks = [indexed[i : i + size] for i in range(0, len(indexed), size)]
     context = multiprocessing.get_context("fork")
     results: list = [None] * len(files)
     consulted: set[str] = set()
