@@ -67,16 +67,31 @@ def _jobs(jobs: int | None) -> int:
 
     On a machine whose cores are already busy (a shared CI runner, several builds at once),
     extra processes only contend for them: measured on 2 busy cores, a pool made the check
-    10-20% slower than one process. The 1-minute load average says how busy they are.
+    10-20% slower than one process. How many other processes are running right now says how
+    busy they are (Linux: ``/proc/loadavg``); elsewhere the 1-minute load average, which also
+    counts whatever ran in the last minute (the step before, our own previous run).
     """
     if jobs is not None:
         return jobs
     cpus = cpu_count()
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
+    busy = _busy_cpus()
+    if busy is None:
         return cpus
-    return max(1, min(cpus, cpus - int(load)))
+    return max(1, min(cpus, cpus - busy))
+
+
+def _busy_cpus() -> int | None:
+    """Processes running besides this one (None: unknown)."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            running = int(fh.read().split()[3].split("/")[0])
+        return max(0, running - 1)  # the reading counts this process
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.getloadavg()[0])
+    except (AttributeError, OSError):
+        return None
 
 
 def pool_size(n_tasks: int, jobs: int | None) -> int:

@@ -145,3 +145,19 @@ def test_spread_size():
     assert parallel.spread_size(parallel.POOL_MIN_DISCOVERED - 1, jobs=4) == 0
     assert parallel.spread_size(parallel.POOL_MIN_DISCOVERED, jobs=1) == 0
     assert parallel.spread_size(100_000, jobs=4) == 4
+
+
+def test_default_jobs_leave_out_the_cores_other_processes_are_using(monkeypatch):
+    import io
+
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 4)
+    for reading, jobs in (("0.90 0.52 0.58 1/83 30437\n", 4), ("2.10 1.0 0.5 3/90 1\n", 2)):
+        monkeypatch.setattr(
+            parallel, "open", lambda *a, r=reading, **k: io.StringIO(r), raising=False
+        )
+        assert parallel._jobs(None) == jobs  # the reading counts this process itself
+    monkeypatch.setattr(
+        parallel, "open", lambda *a, **k: io.StringIO("9 9 9 12/90 1\n"), raising=False
+    )
+    assert parallel._jobs(None) == 1  # never fewer than one
+    assert parallel._jobs(3) == 3  # --jobs decides alone
