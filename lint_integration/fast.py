@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 
 CACHE_DIR_NAME = ".lint-integration-cache"
@@ -110,7 +111,7 @@ def _stamp(path: str, directory: bool = False) -> list | None:
     except OSError:
         return None
     if directory:
-        return [st.st_mtime_ns, 0, st.st_ino] if os.path.isdir(path) else None
+        return [st.st_mtime_ns, 0, st.st_ino] if stat.S_ISDIR(st.st_mode) else None
     return [st.st_mtime_ns, st.st_size, st.st_ino]
 
 
