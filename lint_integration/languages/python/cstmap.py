@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from lint_integration.languages.python.positions import char_column
 from lint_integration.textio import split_lines
 
 Span = tuple[tuple[int, int], tuple[int, int]]
@@ -43,19 +44,11 @@ class SourceLines:
             if lines and lines[0].startswith("\ufeff"):
                 lines[0] = lines[0][1:]
         self.lines = lines
-        self._encoded: dict[int, bytes | None] = {}
 
     def char_column(self, line: int, byte_col: int) -> int:
         """0-based character column of the 0-based UTF-8 byte column ``byte_col``."""
-        try:
-            encoded = self._encoded[line]
-        except KeyError:
-            text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-            encoded = None if text.isascii() else text.encode("utf-8", "surrogatepass")
-            self._encoded[line] = encoded
-        if encoded is None or byte_col <= 0:
-            return byte_col
-        return len(encoded[:byte_col].decode("utf-8", "replace"))
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return char_column(text, byte_col)
 
     def span(self, node: ast.AST) -> Span | None:
         return _ast_span(self, node)

@@ -38,6 +38,14 @@ class DictItem(ast.AST):
         self.value = value
 
 
+def char_column(line: str, byte_col: int) -> int:
+    """The character column of UTF-8 byte column ``byte_col`` in ``line`` (both 0-based, or
+    both 1-based): ``ast`` counts bytes, reports and LibCST count characters."""
+    if byte_col <= 0 or line.isascii():
+        return byte_col
+    return len(line.encode("utf-8", "surrogatepass")[:byte_col].decode("utf-8", "replace"))
+
+
 class Positions:
     """Offsets and spans in one source text."""
 
@@ -46,7 +54,6 @@ class Positions:
         starts = [0]
         starts.extend(m.end() for m in _NEWLINE.finditer(text))
         self.starts = starts
-        self._bytes: dict[int, bytes] = {}
 
     # -- offsets ---------------------------------------------------------------------------
 
@@ -57,13 +64,7 @@ class Positions:
             return byte_col
         start = starts[line - 1]
         end = starts[line] if line < len(starts) else len(self.text)
-        segment = self.text[start:end]
-        if segment.isascii():
-            return byte_col
-        raw = self._bytes.get(line)
-        if raw is None:
-            raw = self._bytes[line] = segment.encode("utf-8", "surrogatepass")
-        return len(raw[:byte_col].decode("utf-8", "replace"))
+        return char_column(self.text[start:end], byte_col)
 
     def offset(self, line: int, byte_col: int) -> int:
         line = min(max(line, 1), len(self.starts))
