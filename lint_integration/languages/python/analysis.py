@@ -114,22 +114,23 @@ def parse(text: str) -> ast.Module:
     newer syntax (``type X = ...``, PEP 701 f-strings): ``NewerSyntax``, not a parse error."""
     from lint_integration.languages.nesting import check_depth
 
-    if sys.version_info < (3, 11):
-        check_depth(text)  # an older parser may overflow the C stack on very deep nesting
+    # Since 3.11 the parser guards itself: the nesting check is paid only for input it rejects
+    # (and says where, in the words of every other nesting report), before LibCST (whose parser
+    # does overflow) sees it. An older parser may overflow the C stack: checked first.
+    checked = sys.version_info < (3, 11)
+    if checked:
+        check_depth(text)
     try:
         return quiet_parse(text)
     except SyntaxError as py:
-        if py.msg.startswith("too many nested"):
-            check_depth(text)  # says where, in the words of every other nesting report
         failure = ParseFailure(f"syntax error: {py.msg}", py.lineno or 1, py.offset or 1)
     except ValueError as exc:  # null bytes
         raise ParseFailure(f"syntax error: {exc}", 1, 1) from None
     except (MemoryError, RecursionError):  # the parser's own guards against deep nesting
         check_depth(text)
         raise RecursionError("nesting too deep to parse") from None
-    # Since 3.11 the parser guards itself; the nesting check is paid only for input it rejects,
-    # before LibCST (whose parser does overflow) sees it.
-    check_depth(text)
+    if not checked:
+        check_depth(text)
     if _newer_syntax(text):
         version = f"{sys.version_info[0]}.{sys.version_info[1]}"
         raise NewerSyntax(
