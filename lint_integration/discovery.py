@@ -193,10 +193,11 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     def rel(path: Path) -> str:
         return rel_abs(absolute(path))
 
-    def excluded(path: Path, is_dir: bool, full: str | None = None) -> bool:
-        """``full``: ``path`` made absolute already (the walk knows it)."""
-        if full is None:
-            full = absolute(path)
+    def excluded(path: Path, is_dir: bool) -> bool:
+        return excluded_abs(absolute(path), is_dir)
+
+    def excluded_abs(full: str, is_dir: bool) -> bool:
+        """``excluded`` for a normalized absolute path string (the walk knows it)."""
         r = rel_abs(full)
         probe = r + "/" if is_dir else r
         return exclude(probe) or ignores.ignored_abs(full, is_dir)
@@ -265,7 +266,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         if arg.is_dir() and not arg.is_symlink():
             if force_exclude and excluded(arg, True):
                 continue
-            _walk(arg, excluded, add, result, scan_root, real_dirs)
+            _walk(arg, excluded_abs, add, result, scan_root, real_dirs)
         elif arg.is_dir():
             result.notices.append(f"{arg}: is a symlink to a directory; not followed")
         else:
@@ -283,7 +284,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
 
 
 def _walk(
-    top: Path, excluded, add, result: Discovery, scan_root: Path, real_dirs: dict[str, str]
+    top: Path, excluded_abs, add, result: Discovery, scan_root: Path, real_dirs: dict[str, str]
 ) -> None:
     """Walk ``top`` (never through links); ``real_dirs`` learns each directory's resolved path
     (a subdirectory that is not a link resolves to its parent's plus its name)."""
@@ -310,7 +311,7 @@ def _walk(
                 continue
             if is_dir:
                 full = os.path.join(absolute, entry.name)
-                if not excluded(None, True, full):
+                if not excluded_abs(full, True):
                     subdirs.append(Path(entry.path))
                     real_dirs[full] = os.path.join(real, entry.name)
             elif is_link and not is_file:
@@ -319,7 +320,7 @@ def _walk(
                 continue
             elif is_file and might_be_source(entry.name):
                 full = os.path.join(absolute, entry.name)
-                if not excluded(None, False, full):
+                if not excluded_abs(full, False):
                     add(Path(entry.path), explicit=False, is_link=is_link, full=full)
         stack.extend(reversed(subdirs))
 
