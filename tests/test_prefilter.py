@@ -299,6 +299,7 @@ SUITE_BODY = "\n\n@pytest.mark.skipif(not LIVE, reason='no db')\ndef test_db():\
         ("import helpers as h\nLIVE = h.LIVE", {}, True),
         ("from helpers import (\n    OTHER,\n    LIVE,\n)", {}, True),
         ("from helpers \\\n    import LIVE", {}, True),
+        ("from helpers \\\r\n    import LIVE", {}, True),  # a CRLF continuation
         ("from reexport import LIVE", {"reexport.py": "from helpers import LIVE\n"}, True),
         ("from star import *", {"star.py": "from .helpers import *\n"}, True),
         ("from pkg.inner import LIVE", {"pkg/__init__.py": "", "pkg/inner.py": HELPERS}, True),

@@ -45,6 +45,14 @@ def _clean(spec: str) -> str:
     return re.sub(r"\s+", "", spec)
 
 
+def _continued(text: str, start: int) -> bool:
+    """Whether the line before the one starting at ``start`` ends with a backslash."""
+    end = start - 1  # its newline
+    if end >= 1 and text[end - 1] == "\r":
+        end -= 1
+    return end >= 1 and text[end - 1] == "\\"
+
+
 def _statements(text: str):
     """Each logical line that mentions ``import``: continued lines and open parentheses
     joined (a comment or string that fools this only adds candidates)."""
@@ -55,15 +63,15 @@ def _statements(text: str):
         if hit < 0:
             return
         start = text.rfind("\n", 0, hit) + 1
-        # Lines continued into this one belong to the statement too.
-        while start >= 2 and text[start - 2] == "\\":
+        # Lines continued into this one belong to the statement too (LF or CRLF endings).
+        while _continued(text, start):
             start = text.rfind("\n", 0, start - 1) + 1
         end = text.find("\n", hit)
         end = size if end < 0 else end
         line = text[start:end]
         # Lines this one continues into: backslashes and an unclosed parenthesis.
         while end < size:
-            if line.endswith("\\"):
+            if line.rstrip("\r").endswith("\\"):
                 nxt = text.find("\n", end + 1)
                 nxt = size if nxt < 0 else nxt
             elif line.count("(") > line.count(")"):
