@@ -55,12 +55,43 @@ _ENV_TOKENS = (b"environ", b"getenv", b"INTEGRATION_MODE")
 # An import that may name a local module: relative, or absolute and not an obvious library. A
 # statement starts a line, follows a ``;`` or a compound statement's colon (``if x: import y``).
 _IMPORT = re.compile(
-    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(\.|[A-Za-z_][\w.]*)|import[ \t]+([A-Za-z_][\w.]*))", re.M
+    r"(?:^|[;:])[ \t]*(?:from[ \t]+(\.|[^\W\d][\w.]*)|import[ \t]+([^\W\d][\w.]*))", re.M
 )
 _LIBRARIES = frozenset(
-    b"os sys re json typing pytest unittest collections functools itertools pathlib logging "
-    b"subprocess time datetime dataclasses contextlib asyncio abc enum tempfile shutil "
-    b"__future__ socket uuid random string textwrap warnings copy io math".split()
+    [
+        "os",
+        "sys",
+        "re",
+        "json",
+        "typing",
+        "pytest",
+        "unittest",
+        "collections",
+        "functools",
+        "itertools",
+        "pathlib",
+        "logging",
+        "subprocess",
+        "time",
+        "datetime",
+        "dataclasses",
+        "contextlib",
+        "asyncio",
+        "abc",
+        "enum",
+        "tempfile",
+        "shutil",
+        "__future__",
+        "socket",
+        "uuid",
+        "random",
+        "string",
+        "textwrap",
+        "warnings",
+        "copy",
+        "io",
+        "math",
+    ]
 )
 _fragment_cache: dict[tuple[str, ...], list[bytes] | None] = {}
 
@@ -104,9 +135,13 @@ def might_match(raw: bytes, role: str, config) -> bool:
             return True
     if role not in CROSS_MODULE_ROLES:
         return False
-    for match in _IMPORT.finditer(_import_lines(raw)):
+    from lint_integration.languages.python.importgraph import statements
+
+    # The import statements, continued lines joined: the regex reads a few lines, not the file.
+    text = "\n".join(statements(raw.decode("utf-8", "replace")))
+    for match in _IMPORT.finditer(text):
         name = match.group(1) or match.group(2)
-        if name.startswith(b".") or name.split(b".", 1)[0] not in _LIBRARIES:
+        if name.startswith(".") or name.split(".", 1)[0] not in _LIBRARIES:
             _TOKENLESS.append(raw)  # ``prescreen`` need not look for them again
             del _TOKENLESS[:-1]
             return True
@@ -120,22 +155,6 @@ _TOKENLESS: list[bytes] = []
 def kept_for_imports_only(raw: bytes) -> bool:
     """Whether ``might_match`` just kept ``raw`` for its imports alone (it has no own token)."""
     return bool(_TOKENLESS) and _TOKENLESS[-1] is raw
-
-
-def _import_lines(raw: bytes) -> bytes:
-    """The lines of ``raw`` that mention ``import`` or ``from`` (a statement continued onto the
-    next line still starts on one of them): the regex then reads a few lines, not the file."""
-    out = []
-    for token in (b"import", b"from"):
-        pos = raw.find(token)
-        while pos >= 0:
-            start = raw.rfind(b"\n", 0, pos) + 1
-            end = raw.find(b"\n", pos)
-            if end < 0:
-                end = len(raw)
-            out.append(raw[start:end])
-            pos = raw.find(token, end)
-    return b"\n".join(out)
 
 
 def analyze_source(

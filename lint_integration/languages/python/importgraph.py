@@ -53,7 +53,7 @@ def _continued(text: str, start: int) -> bool:
     return end >= 1 and text[end - 1] == "\\"
 
 
-def _statements(text: str):
+def statements(text: str):
     """Each logical line that mentions ``import``: continued lines and open parentheses
     joined (a comment or string that fools this only adds candidates)."""
     pos = 0
@@ -90,7 +90,7 @@ def import_specs(text: str) -> list[tuple[str, tuple[str, ...]]]:
     ``import dotted``."""
     specs: list[tuple[str, tuple[str, ...]]] = []
     memo = _LINE_SPECS
-    for line in _statements(text):
+    for line in statements(text):
         found = memo.get(line)
         if found is None:
             if len(memo) > _LINE_MEMO_LIMIT:
