@@ -364,6 +364,11 @@ def crash_names_file(display: str) -> Iterator[None]:
         raise FileCrash(display, error, traceback.format_exc()) from exc
 
 
+def _crashed(display: str, crash: FileCrash) -> FileResult:
+    """Our bug, not the file's: this file's result says so and the other files are checked."""
+    return FileResult(display, crash=str(crash), crash_details=crash.details)
+
+
 def check_file(
     file: SourceFile, config: Config, selection: RuleSelection, project: ProjectIndex
 ) -> FileResult:
@@ -415,12 +420,15 @@ def stage_file(
         _parse_error(result, rules, display, f"cannot read file: {_reason(exc)}", 1, 1)
         return result
     module = _frontend(file.language)
-    with crash_names_file(display):
-        if module is None or not module.might_match(raw, file.role, config):
-            return FileResult(display)
-        prescreen = getattr(module, "prescreen", None)
-        if prescreen is not None and not prescreen(raw, file, config, project):
-            return FileResult(display)
+    try:
+        with crash_names_file(display):
+            if module is None or not module.might_match(raw, file.role, config):
+                return FileResult(display)
+            prescreen = getattr(module, "prescreen", None)
+            if prescreen is not None and not prescreen(raw, file, config, project):
+                return FileResult(display)
+    except FileCrash as exc:
+        return _crashed(display, exc)
     return raw
 
 
@@ -462,9 +470,8 @@ def check_source(
     except RecursionError:  # the parse or a rule's walk of a very deep tree
         _parse_error(result, rules, display, "nesting too deep to parse", 1, 1)
         return result
-    except FileCrash as exc:  # our bug, not the file's: the other files are still checked
-        result.crash, result.crash_details = str(exc), exc.details
-        return result
+    except FileCrash as exc:
+        return _crashed(display, exc)
     result.parsed = True
     findings = one_per_construct(findings)
     suppressions = Suppressions.scan(source.text)

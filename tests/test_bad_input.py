@@ -905,6 +905,29 @@ def test_an_internal_error_names_the_file_and_the_run_goes_on(cli, tree, monkeyp
     assert len(lines) == 2
 
 
+def test_an_internal_error_in_the_prefilter_is_reported_the_same_way(cli, tree, monkeypatch):
+    from lint_integration.languages import python
+
+    real = python.might_match
+
+    def might_match(raw, role, config):
+        if b"# crash here" in raw:
+            raise ValueError("prefilter exploded")
+        return real(raw, role, config)
+
+    monkeypatch.setattr(python, "might_match", might_match)
+    (tree / CRASH_PATH).write_text(SKIP_ON_ENV + "# crash here\n")
+    result = in_process(cli, tree, monkeypatch, ".")
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{GOOD_PATH}:")
+    assert lines[-1].startswith(
+        f"lint-integration: internal error: ValueError: prefilter exploded (while checking "
+        f"{CRASH_PATH})"
+    )
+    assert len(lines) == 2
+
+
 def test_verbose_shows_the_traceback_of_an_internal_error(cli, tree, monkeypatch):
     (tree / CRASH_PATH).write_text(SKIP_ON_ENV)
     _break_python_frontend(monkeypatch)
