@@ -48,7 +48,7 @@ def apply(rule: str, text: str, findings: Sequence[Finding], ctx: Any) -> str:
     analysis = _base.analyze(ctx, text)
     if analysis is None:
         raise CodemodError([(None, "the module cannot be parsed")])
-    if analysis.module.code != text:
+    if not analysis.locator.exact:
         # LibCST drops a few characters it cannot represent (a form feed starting a statement,
         # spaces before an ``except`` clause's colon); a rewrite would lose them elsewhere too.
         raise CodemodError([(None, "LibCST cannot reproduce this file exactly; fix it by hand")])

@@ -315,6 +315,8 @@ class CstLocator:
         # for the lines LibCST's code renders differently from the text
         self._moved: dict[int, tuple[int, list[tuple[int, int]] | None]] = {}
         self._unusable = False
+        # Whether LibCST renders the module as exactly the text (see ``_source_lines``).
+        self.exact = True
         self._index: dict[Span, list[cst.CSTNode]] | None = None
         self._decorators: dict[int, cst.Decorator] = {}
         self._fstring_parts: dict[int, cst.FormattedStringExpression] = {}
@@ -332,6 +334,7 @@ class CstLocator:
             else:
                 text = text[1:] if text.startswith("\ufeff") else text
                 if text != code:
+                    self.exact = False
                     aligned = _align(text, code)
                     if aligned is None:
                         self._unusable = True
