@@ -9,12 +9,13 @@ applies the role semantics (suite rules only in suites, the helper may read the 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lint_integration.findings import Finding, Fix
+from lint_integration.findings import Applicability, Edit, Finding, Fix
 from lint_integration.languages import ParseFailure
 
 MODE_VAR = "INTEGRATION_MODE"
@@ -547,3 +548,104 @@ def statement_lines(node, data: bytes) -> tuple[int, int]:
             line_end = nl2 + 1
         return first, line_end
     return start, end
+
+
+# -- what the TypeScript and Go analyzers share -----------------------------------------------
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def words(name: str) -> set[str]:
+    """The lower-cased words of an identifier (``liveDBUrl`` -> live, db, url)."""
+    return {w.lower() for w in _WORD.findall(name)}
+
+
+@dataclass(frozen=True)
+class EnvInfo:
+    """An expression's dependence on env vars; ``presence`` = (names, true-when-all-set)."""
+
+    names: frozenset
+    presence: tuple[frozenset, bool] | None = None
+    dynamic: bool = False  # a function reading env by a parameter: names come from call args
+
+
+class EnvFlow:
+    """Name resolution and env dependence over a tree-sitter tree, for an analyzer that has
+    ``t(node)``, ``scope_of`` / ``by_name_node`` (node id -> Scope / Binding), the identifiers
+    it met (``_identifiers``), ``flow(node, on_read, on_call)``, ``call_env`` and ``presence``.
+    """
+
+    _refs: dict[int, list] | None
+    _env_memo: dict[tuple[int, int], EnvInfo | None]
+    _busy: set[int]
+
+    def refs(self, binding) -> list:
+        """The identifiers that refer to ``binding`` (computed on first use)."""
+        if self._refs is None:
+            self._refs = {}
+            for node in self._identifiers:
+                if node.id in self.by_name_node:
+                    continue
+                found = self.scope_of[node.id].lookup(self.t(node))
+                if found is not None:
+                    self._refs.setdefault(id(found), []).append(node)
+        return self._refs.get(id(binding), [])
+
+    def binding_at(self, ident):
+        if ident.id in self.by_name_node:
+            return self.by_name_node[ident.id]
+        scope = self.scope_of.get(ident.id)
+        return scope.lookup(self.t(ident)) if scope is not None else None
+
+    def expr_env(self, node) -> EnvInfo | None:
+        """The env vars an expression's value depends on (see ``flow``)."""
+        if node is None:
+            return None
+        key = (node.id, node.start_byte)  # ids alone may repeat across the trees of a package
+        if key in self._env_memo:
+            return self._env_memo[key]
+        if node.id in self._busy:
+            return None
+        self._busy.add(node.id)
+        names: set = set()
+        found = []
+
+        def on_read(_node, name) -> None:
+            names.add(name)
+            found.append(True)
+
+        def on_call(call) -> bool:
+            info = self.call_env(call)
+            if info is None:
+                return False
+            names.update(info.names)
+            found.append(True)
+            return True
+
+        try:
+            self.flow(node, on_read, on_call)
+            result = EnvInfo(frozenset(names), self.presence(node)) if found else None
+        finally:
+            self._busy.discard(node.id)
+        self._env_memo[key] = result
+        return result
+
+
+def byte_edit(an, start_byte: int, end_byte: int, content: str) -> Edit:
+    """An edit of ``an.text`` between two byte offsets of its tree."""
+    pos = an.pos
+    return Edit.at(an.text, pos.char(start_byte), pos.char(end_byte), content)
+
+
+def fix_of(message: str, edits, applicability=Applicability.SAFE) -> Fix | None:
+    """A fix of ``edits`` in order; None when two of them overlap."""
+    # Fresh Edit objects per fix: fixes share import edits, and the fixer tells a fix's own
+    # edits from other fixes' by identity.
+    edits = tuple(
+        Edit(e.start, e.end, e.content, e.location, e.end_location)
+        for e in sorted(edits, key=lambda e: (e.start, e.end))
+    )
+    for a, b in itertools.pairwise(edits):
+        if b.start < a.end or (a.start == a.end == b.start == b.end):
+            return None
+    return Fix(applicability, message, edits)

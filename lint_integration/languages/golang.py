@@ -17,27 +17,30 @@ them, and the file is not analyzed (facts from a repaired tree could invent or h
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lint_integration.findings import Applicability, Edit, Fix
+from lint_integration.findings import Edit, Fix
 from lint_integration.languages import ParseFailure
 from lint_integration.languages.envfacts import (
     MODE_VAR,
     VALID_MODES,
     EnvAnalysis,
+    EnvFlow,
+    EnvInfo,
     EnvRead,
     ModeValue,
     Positions,
     Scope,
     SkipGate,
+    byte_edit,
     collect_scopes,
     compares_with_value,
     field_is,
+    fix_of,
     line_indent,
     line_start,
     literal_fragments,
@@ -46,6 +49,7 @@ from lint_integration.languages.envfacts import (
     probe_name,
     reparse_gaps,
     statement_lines,
+    words,
 )
 
 _PARSER: list = []
@@ -176,13 +180,6 @@ class Binding:
     source: str | None = None  # import path
 
 
-@dataclass(frozen=True)
-class EnvInfo:
-    names: frozenset
-    presence: tuple[frozenset, bool] | None = None
-    dynamic: bool = False
-
-
 @dataclass
 class PackageSummary:
     """Package-level names of one Go file that other files of the package may test."""
@@ -190,10 +187,6 @@ class PackageSummary:
     package: str = ""
     env: dict[str, EnvInfo] = field(default_factory=dict)
     functions: dict[str, EnvInfo] = field(default_factory=dict)
-
-
-def _words(name: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(name)}
 
 
 def _string_value(node, an) -> str | None:
@@ -231,7 +224,7 @@ def _statements(block) -> list:
     return out
 
 
-class _Analyzer:
+class _Analyzer(EnvFlow):
     def __init__(self, text: str, path: Path | None, tree, config, project=None) -> None:
         self.text = text
         self.pos = Positions(text)
@@ -262,7 +255,7 @@ class _Analyzer:
         self.bindings: list[Binding] = []
         self.by_name_node: dict[int, Binding] = {}
         self.env_field_values: dict[str, list] = {}
-        self._memo: dict[int, EnvInfo | None] = {}
+        self._env_memo: dict[tuple[int, int], EnvInfo | None] = {}
         self._presence_memo: dict[int, Any] = {}
         self._busy: set[int] = set()
         self._siblings: dict[str, Any] | None = None
@@ -323,18 +316,6 @@ class _Analyzer:
         elif kind == "keyed_element":
             self._keyed(node)
         return scope
-
-    def refs(self, binding: Binding) -> list:
-        """The identifiers that refer to ``binding`` (computed on first use)."""
-        if self._refs is None:
-            self._refs = {}
-            for node in self._identifiers:
-                if node.id in self.by_name_node:
-                    continue
-                found = self.scope_of[node.id].lookup(self.t(node))
-                if found is not None:
-                    self._refs.setdefault(id(found), []).append(node)
-        return self._refs.get(id(binding), [])
 
     def _bind(self, scope: Scope, name_node, kind: str, **kw) -> Binding:
         binding = Binding(self.t(name_node), kind, name_node, scope, **kw)
@@ -408,12 +389,6 @@ class _Analyzer:
                 else value
             )
             self.env_field_values.setdefault(self.t(inner), []).append(expr)
-
-    def binding_at(self, ident) -> Binding | None:
-        if ident.id in self.by_name_node:
-            return self.by_name_node[ident.id]
-        scope = self.scope_of.get(ident.id)
-        return scope.lookup(self.t(ident)) if scope is not None else None
 
     # env reads
     def env_call(self, node):
@@ -538,47 +513,15 @@ class _Analyzer:
                 return arg_nodes
         return []
 
-    def expr_env(self, node) -> EnvInfo | None:
-        """The env vars an expression's value depends on (see ``flow``)."""
-        if node is None:
-            return None
-        if node.id in self._memo:
-            return self._memo[node.id]
-        if node.id in self._busy:
-            return None
-        self._busy.add(node.id)
-        names: set = set()
-        found = []
-
-        def on_read(_node, name) -> None:
-            names.add(name)
-            found.append(True)
-
-        def on_call(call) -> bool:
-            info = self.call_env(call)
-            if info is None:
-                return False
-            names.update(info.names)
-            found.append(True)
-            return True
-
-        try:
-            self.flow(node, on_read, on_call)
-            result = EnvInfo(frozenset(names), self.presence(node)) if found else None
-        finally:
-            self._busy.discard(node.id)
-        self._memo[node.id] = result
-        return result
-
     def local_env(self, node) -> EnvInfo | None:
         """``expr_env`` without consulting sibling files."""
-        memo, self._memo = self._memo, {}
+        memo, self._env_memo = self._env_memo, {}
         self.allow_siblings = False
         try:
             return self.expr_env(node)
         finally:
             self.allow_siblings = True
-            self._memo = memo
+            self._env_memo = memo
 
     def binding_env(self, binding: Binding | None, ref=None) -> EnvInfo | None:
         if binding is None:
@@ -988,9 +931,7 @@ class _Facts:
             break
         if parent.type == "if_statement":
             branches = [parent.child_by_field_name(f) for f in ("consequence", "alternative")]
-            return any(
-                b is not None and _words(an.t(b)) & (MODE_WORDS - {"mode"}) for b in branches
-            )
+            return any(b is not None and words(an.t(b)) & (MODE_WORDS - {"mode"}) for b in branches)
         if (
             parent.type in ("short_var_declaration", "assignment_statement", "var_spec")
             and depth < 3
@@ -1001,7 +942,7 @@ class _Facts:
                 else (parent.child_by_field_name("left").named_children)
             )
             for name in names:
-                if _words(an.t(name)) & MODE_WORDS:
+                if words(an.t(name)) & MODE_WORDS:
                     return True
                 binding = an.by_name_node.get(name.id) or (
                     an.binding_at(name) if name.type == "identifier" else None
@@ -1014,10 +955,10 @@ class _Facts:
         if parent.type == "return_statement":
             fn = an.enclosing_function(parent)
             name = fn.child_by_field_name("name") if fn is not None else None
-            return name is not None and bool(_words(an.t(name)) & MODE_WORDS)
+            return name is not None and bool(words(an.t(name)) & MODE_WORDS)
         if parent.type == "keyed_element":
             key = parent.child_by_field_name("key")
-            return key is not None and bool(_words(an.t(key)) & MODE_WORDS)
+            return key is not None and bool(words(an.t(key)) & MODE_WORDS)
         return False
 
     # gates
@@ -1245,37 +1186,25 @@ class _Facts:
         if value not in VALID_MODES and fixed in VALID_MODES:
             if literal is not None:
                 quote = self.an.t(literal)[0]
-                fix = self._fix(
+                fix = fix_of(
                     f"Replace '{value}' with '{fixed}'",
-                    [self._edit(literal.start_byte, literal.end_byte, f"{quote}{fixed}{quote}")],
+                    [
+                        byte_edit(
+                            self.an, literal.start_byte, literal.end_byte, f"{quote}{fixed}{quote}"
+                        )
+                    ],
                 )
             else:
                 text = self.an.t(node)
                 quote, body = text[0], text[1:-1]
                 new = body.replace(f"{MODE_VAR}={value}", f"{MODE_VAR}={fixed}", 1)
-                fix = self._fix(
+                fix = fix_of(
                     f"Replace '{value}' with '{fixed}'",
-                    [self._edit(node.start_byte, node.end_byte, f"{quote}{new}{quote}")],
+                    [byte_edit(self.an, node.start_byte, node.end_byte, f"{quote}{new}{quote}")],
                 )
         self.result.mode_values.append(ModeValue(value, start, end, is_set, fix))
 
     # fixes
-    def _edit(self, start_byte: int, end_byte: int, content: str) -> Edit:
-        pos = self.an.pos
-        return Edit.at(self.an.text, pos.char(start_byte), pos.char(end_byte), content)
-
-    def _fix(self, message: str, edits, applicability=Applicability.SAFE) -> Fix | None:
-        # Fresh Edit objects per fix: fixes share import edits, and the fixer tells a fix's own
-        # edits from other fixes' by identity.
-        edits = tuple(
-            Edit(e.start, e.end, e.content, e.location, e.end_location)
-            for e in sorted(edits, key=lambda e: (e.start, e.end))
-        )
-        for a, b in itertools.pairwise(edits):
-            if b.start < a.end or (a.start == a.end == b.start == b.end):
-                return None
-        return Fix(applicability, message, edits)
-
     def _helper_name(self) -> str | None:
         an = self.an
         for spec in an.imports:
@@ -1324,7 +1253,7 @@ class _Facts:
         call = f"{helper}.RequireEnv({t_name}, {arg})"
         return _Unit(
             f"Replace with `{call}`",
-            [self._edit(node.start_byte, node.end_byte, call)],
+            [byte_edit(self.an, node.start_byte, node.end_byte, call)],
             self._os_uses_within(node.start_byte, node.end_byte),
         )
 
@@ -1359,8 +1288,8 @@ class _Facts:
             if declared is not None:
                 start, end = statement_lines(stmt, an.data)
                 edits = [
-                    self._edit(declared.start_byte, declared.end_byte, calls[0]),
-                    self._edit(start, end, ""),
+                    byte_edit(self.an, declared.start_byte, declared.end_byte, calls[0]),
+                    byte_edit(self.an, start, end, ""),
                 ]
                 removes = self._os_uses_within(start, end) | self._os_uses_within(
                     declared.start_byte, declared.end_byte
@@ -1372,7 +1301,7 @@ class _Facts:
         content = f"\n{indent}".join(calls)
         return _Unit(
             f"Require {', '.join(names)} instead of skipping",
-            [self._edit(stmt.start_byte, stmt.end_byte, content)],
+            [byte_edit(self.an, stmt.start_byte, stmt.end_byte, content)],
             self._os_uses_within(stmt.start_byte, stmt.end_byte),
         )
 
@@ -1430,12 +1359,12 @@ class _Facts:
             if os_spec is None:
                 return None
             if not present:
-                return [self._edit(os_spec.start_byte, os_spec.end_byte, spec)]
+                return [byte_edit(self.an, os_spec.start_byte, os_spec.end_byte, spec)]
             target = os_spec
             if os_spec.parent is not None and os_spec.parent.type == "import_declaration":
                 target = os_spec.parent
             start, end = statement_lines(target, an.data)
-            return [self._edit(start, end, "")]
+            return [byte_edit(self.an, start, end, "")]
         if present:
             return []
         if an.import_decls:
@@ -1451,18 +1380,18 @@ class _Facts:
                         at = line_start(an.data, other.start_byte)
                         if not an.data[at : other.start_byte].strip():
                             indent = line_indent(an.data, other.start_byte)
-                            return [self._edit(at, at, f"{indent}{spec}\n")]
+                            return [byte_edit(self.an, at, at, f"{indent}{spec}\n")]
                 at = close.start_byte
                 if an.data[line_start(an.data, at) : at].strip():
-                    return [self._edit(at, at, f"\n\t{spec}\n")]
-                return [self._edit(at, at, f"\t{spec}\n")]
-            return [self._edit(decl.end_byte, decl.end_byte, f"\nimport {spec}")]
+                    return [byte_edit(self.an, at, at, f"\n\t{spec}\n")]
+                return [byte_edit(self.an, at, at, f"\t{spec}\n")]
+            return [byte_edit(self.an, decl.end_byte, decl.end_byte, f"\nimport {spec}")]
         package = next(
             (c for c in an.tree.root_node.named_children if c.type == "package_clause"), None
         )
         if package is None:
             return None
-        return [self._edit(package.end_byte, package.end_byte, f"\n\nimport {spec}")]
+        return [byte_edit(self.an, package.end_byte, package.end_byte, f"\n\nimport {spec}")]
 
     def _finish(self) -> None:
         """Build the fixes: when they remove every ``os.`` use together, each fix does all."""
@@ -1477,12 +1406,12 @@ class _Facts:
             edits = [e for u in units.values() for e in u.edits]
             message = f"Use `{an.helper_pkg}.RequireEnv` for every env read (the `os` import goes)"
             for key in units:
-                fixes[key] = None if imports is None else self._fix(message, [*edits, *imports])
+                fixes[key] = None if imports is None else fix_of(message, [*edits, *imports])
         else:
             imports = self._import_edits(remove_os=False)
             for key, unit in units.items():
                 fixes[key] = (
-                    None if imports is None else self._fix(unit.message, [*unit.edits, *imports])
+                    None if imports is None else fix_of(unit.message, [*unit.edits, *imports])
                 )
         for node, name, gated, decides in self.pending_reads:
             start, end = an.loc(node)

@@ -17,7 +17,6 @@ from a tree the parser had to repair could invent or hide gates.
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from dataclasses import dataclass, field
@@ -29,14 +28,18 @@ from lint_integration.languages.envfacts import (
     MODE_VAR,
     VALID_MODES,
     EnvAnalysis,
+    EnvFlow,
+    EnvInfo,
     EnvRead,
     ModeValue,
     Positions,
     Scope,
     SkipGate,
+    byte_edit,
     collect_scopes,
     compares_with_value,
     field_is,
+    fix_of,
     line_indent,
     line_start,
     literal_fragments,
@@ -45,6 +48,7 @@ from lint_integration.languages.envfacts import (
     probe_name,
     reparse_gaps,
     statement_lines,
+    words,
 )
 
 _PARSERS: dict[str, Any] = {}
@@ -274,15 +278,6 @@ class Binding:
     const: bool = False
 
 
-@dataclass(frozen=True)
-class EnvInfo:
-    """An expression's dependence on env vars; ``presence`` = (names, true-when-all-set)."""
-
-    names: frozenset
-    presence: tuple[frozenset, bool] | None = None
-    dynamic: bool = False  # a function reading env by a parameter: names come from call args
-
-
 @dataclass
 class ModuleSummary:
     """What a module exports that other suites may gate on."""
@@ -295,7 +290,7 @@ class ModuleSummary:
 # -- the analyzer -----------------------------------------------------------------------------
 
 
-class _Analyzer:
+class _Analyzer(EnvFlow):
     def __init__(self, text: str, path: Path | None, tree, project=None) -> None:
         self.text = text
         self.pos = Positions(text)
@@ -355,18 +350,6 @@ class _Analyzer:
             if param is not None and param.type == "identifier":
                 self._bind(scope, param, "param")
         return scope
-
-    def refs(self, binding: Binding) -> list:
-        """The identifiers that refer to ``binding`` (computed on first use)."""
-        if self._refs is None:
-            self._refs = {}
-            for node in self._identifiers:
-                if node.id in self.by_name_node:
-                    continue
-                found = self.scope_of[node.id].lookup(self.t(node))
-                if found is not None:
-                    self._refs.setdefault(id(found), []).append(node)
-        return self._refs.get(id(binding), [])
 
     def _bind(self, scope: Scope, name_node, kind: str, **kw) -> Binding:
         binding = Binding(self.t(name_node), kind, name_node, scope, **kw)
@@ -433,12 +416,6 @@ class _Analyzer:
                             self._bind(
                                 scope, alias, "import", key=self.t(name), source=source, decl=node
                             )
-
-    def binding_at(self, ident) -> Binding | None:
-        if ident.id in self.by_name_node:
-            return self.by_name_node[ident.id]
-        scope = self.scope_of.get(ident.id)
-        return scope.lookup(self.t(ident)) if scope is not None else None
 
     # -- objects: process, env ---------------------------------------------------------------
 
@@ -601,37 +578,6 @@ class _Analyzer:
                     out.extend(_returned(arg, guards=True) if arg.type in FUNCTION_NODES else [arg])
             return out
         return []
-
-    def expr_env(self, node) -> EnvInfo | None:
-        """The env vars an expression's value depends on (see ``flow``)."""
-        key = (node.id, node.start_byte)
-        if key in self._env_memo:
-            return self._env_memo[key]
-        if node.id in self._busy:
-            return None
-        self._busy.add(node.id)
-        names: set = set()
-        found = []
-
-        def on_read(_node, name) -> None:
-            names.add(name)
-            found.append(True)
-
-        def on_call(call) -> bool:
-            info = self.call_env(call)
-            if info is None:
-                return False
-            names.update(info.names)
-            found.append(True)
-            return True
-
-        try:
-            self.flow(node, on_read, on_call)
-            result = EnvInfo(frozenset(names), self.presence(node)) if found else None
-        finally:
-            self._busy.discard(node.id)
-        self._env_memo[key] = result
-        return result
 
     def binding_env(self, binding: Binding | None) -> EnvInfo | None:
         if binding is None:
@@ -989,10 +935,6 @@ def _resolve_module(base: Path, source: str) -> Path | None:
     return None
 
 
-def _words(name: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(name)}
-
-
 # -- facts ------------------------------------------------------------------------------------
 
 
@@ -1172,7 +1114,7 @@ class _Facts:
             name = parent.child_by_field_name("name")
             if name is None or name.type != "identifier":
                 return False
-            if _words(an.t(name)) & MODE_WORDS:
+            if words(an.t(name)) & MODE_WORDS:
                 return True
             binding = an.binding_at(name)
             return binding is not None and any(
@@ -1183,12 +1125,12 @@ class _Facts:
             while fn is not None and fn.type not in FUNCTION_NODES:
                 fn = fn.parent
             name = fn.child_by_field_name("name") if fn is not None else None
-            return name is not None and bool(_words(an.t(name)) & MODE_WORDS)
+            return name is not None and bool(words(an.t(name)) & MODE_WORDS)
         return False
 
     def _modeish(self, node) -> bool:
-        words = _words(self.an.t(node))
-        return bool(words & (MODE_WORDS - {"mode", "integration"})) or (
+        found = words(self.an.t(node))
+        return bool(found & (MODE_WORDS - {"mode", "integration"})) or (
             self.an.test_fn(node) is not None
         )
 
@@ -1646,10 +1588,6 @@ class _TsFixer:
         self._import = None
         self._import_done = False
 
-    def _edit(self, start_byte: int, end_byte: int, content: str) -> Edit:
-        pos = self.an.pos
-        return Edit.at(self.an.text, pos.char(start_byte), pos.char(end_byte), content)
-
     def _quote(self) -> str:
         for binding in self.an.root_scope.names.values():
             if binding.kind == "import" and binding.decl is not None:
@@ -1692,14 +1630,14 @@ class _TsFixer:
                 last = named.named_children[-1]
                 self._import = (
                     "requireEnv",
-                    (self._edit(last.end_byte, last.end_byte, ", requireEnv"),),
+                    (byte_edit(self.an, last.end_byte, last.end_byte, ", requireEnv"),),
                 )
                 return self._import
         semi = self._semicolon()
         line = f"import {{ requireEnv }} from {quote}{self.module}{quote}{semi}"
         if imports:
             last = imports[-1]
-            edit = self._edit(last.end_byte, last.end_byte, "\n" + line)
+            edit = byte_edit(self.an, last.end_byte, last.end_byte, "\n" + line)
         else:
             requires = [
                 c
@@ -1710,7 +1648,7 @@ class _TsFixer:
             if requires:
                 last = requires[-1]
                 line = f"const {{ requireEnv }} = require({quote}{self.module}{quote}){semi}"
-                edit = self._edit(last.end_byte, last.end_byte, "\n" + line)
+                edit = byte_edit(self.an, last.end_byte, last.end_byte, "\n" + line)
             else:
                 first = next(
                     (
@@ -1722,21 +1660,9 @@ class _TsFixer:
                 )
                 at = first.start_byte if first is not None else len(an.data)
                 at = line_start(an.data, at)
-                edit = self._edit(at, at, line + "\n\n")
+                edit = byte_edit(self.an, at, at, line + "\n\n")
         self._import = ("requireEnv", (edit,))
         return self._import
-
-    def _fix(self, message: str, edits, applicability=Applicability.SAFE) -> Fix | None:
-        # Fresh Edit objects per fix: fixes share import edits, and the fixer tells a fix's own
-        # edits from other fixes' by identity.
-        edits = tuple(
-            Edit(e.start, e.end, e.content, e.location, e.end_location)
-            for e in sorted(edits, key=lambda e: (e.start, e.end))
-        )
-        for a, b in itertools.pairwise(edits):
-            if b.start < a.end or (a.start == a.end == b.start == b.end):
-                return None
-        return Fix(applicability, message, edits)
 
     def _clean(self, info: EnvInfo, positive: bool) -> list[str] | None:
         """The var names when a condition only tests that dependency vars are set."""
@@ -1808,12 +1734,12 @@ class _TsFixer:
             return None
         local, import_edits = imported
         call = f"{local}({self._q(name)})"
-        edits = (self._edit(target.start_byte, target.end_byte, call), *import_edits)
+        edits = (byte_edit(self.an, target.start_byte, target.end_byte, call), *import_edits)
         if applicability is Applicability.SAFE:
             message = f"Replace the read with `{call}`"
         else:
             message = f"Replace the read and its default with `{call}`"
-        return self._fix(message, edits, applicability)
+        return fix_of(message, edits, applicability)
 
     def _q(self, name: str) -> str:
         q = self._quote()
@@ -1864,7 +1790,7 @@ class _TsFixer:
         base = replacement.split(".")[0]
         indent = _body_indent(body, an)
         calls = [f"{local}({self._q(n)});" for n in names]
-        edits = [self._edit(callee.start_byte, callee.end_byte, replacement), *import_edits]
+        edits = [byte_edit(self.an, callee.start_byte, callee.end_byte, replacement), *import_edits]
         if base in DESCRIBE_FNS:
             hook = self._hook_name()
             if hook is None:
@@ -1877,9 +1803,9 @@ class _TsFixer:
         else:
             statement = f"\n{indent}".join(calls)
             what = f"require {', '.join(names)} in the test"
-        edits.append(_insert_first(body, statement, indent, an, self._edit))
+        edits.append(_insert_first(body, statement, indent, an))
         edits += self._drop_constant(cond)
-        return self._fix(f"Run `{replacement}` unconditionally and {what}", edits)
+        return fix_of(f"Run `{replacement}` unconditionally and {what}", edits)
 
     def _hook_name(self):
         """``beforeAll`` and, when test functions are imported, the edit importing it."""
@@ -1894,7 +1820,9 @@ class _TsFixer:
                 named = _named_imports(binding.decl)
                 if named is not None and named.named_children:
                     last = named.named_children[-1]
-                    return "beforeAll", (self._edit(last.end_byte, last.end_byte, ", beforeAll"),)
+                    return "beforeAll", (
+                        byte_edit(self.an, last.end_byte, last.end_byte, ", beforeAll"),
+                    )
         return "beforeAll", ()
 
     def _drop_constant(self, cond) -> list[Edit]:
@@ -1918,7 +1846,7 @@ class _TsFixer:
         ):
             return []
         start, end = statement_lines(decl, self.an.data)
-        return [self._edit(start, end, "")]
+        return [byte_edit(self.an, start, end, "")]
 
     def early_return_fix(self, stmt, cond, fn, info: EnvInfo) -> Fix | None:
         """``if (!process.env.X) return;`` -> ``requireEnv('X');``."""
@@ -1943,22 +1871,24 @@ class _TsFixer:
         ):
             start, end = statement_lines(stmt, an.data)
             edits = (
-                self._edit(value.start_byte, value.end_byte, f"{local}({self._q(names[0])})"),
-                self._edit(start, end, ""),
+                byte_edit(
+                    self.an, value.start_byte, value.end_byte, f"{local}({self._q(names[0])})"
+                ),
+                byte_edit(self.an, start, end, ""),
                 *import_edits,
             )
-            return self._fix(f"Read `{names[0]}` with `{local}` instead of returning early", edits)
+            return fix_of(f"Read `{names[0]}` with `{local}` instead of returning early", edits)
         indent = line_indent(an.data, stmt.start_byte)
         content = f"\n{indent}".join(f"{local}({self._q(n)});" for n in names)
-        edits = (self._edit(stmt.start_byte, stmt.end_byte, content), *import_edits)
-        return self._fix(f"Require {', '.join(names)} instead of returning early", edits)
+        edits = (byte_edit(self.an, stmt.start_byte, stmt.end_byte, content), *import_edits)
+        return fix_of(f"Require {', '.join(names)} instead of returning early", edits)
 
     def literal_fix(self, literal, fixed: str, value: str) -> Fix | None:
         text = self.an.t(literal)
         quote = text[0] if text and text[0] in "'\"`" else ""
-        return self._fix(
+        return fix_of(
             f"Replace '{value}' with '{fixed}'",
-            (self._edit(literal.start_byte, literal.end_byte, f"{quote}{fixed}{quote}"),),
+            (byte_edit(self.an, literal.start_byte, literal.end_byte, f"{quote}{fixed}{quote}"),),
         )
 
 
@@ -1986,7 +1916,7 @@ def _body_indent(body, an) -> str:
     return line_indent(an.data, body.start_byte) + "  "
 
 
-def _insert_first(body, statement: str, indent: str, an, make_edit) -> Edit:
+def _insert_first(body, statement: str, indent: str, an) -> Edit:
     at = body.start_byte + 1  # after "{"
     rest = an.data[at : an.data.find(b"\n", at) if b"\n" in an.data[at:] else len(an.data)]
     content = f"\n{indent}{statement}"
@@ -1995,7 +1925,7 @@ def _insert_first(body, statement: str, indent: str, an, make_edit) -> Edit:
         content += "\n" + (
             indent if rest.strip() != b"}" and not rest.strip().startswith(b"}") else closing
         )
-    return make_edit(at, at, content)
+    return byte_edit(an, at, at, content)
 
 
 def _declared_in(binding: Binding, fn) -> bool:
