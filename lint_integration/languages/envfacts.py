@@ -571,13 +571,23 @@ class EnvInfo:
 
 class EnvFlow:
     """Name resolution and env dependence over a tree-sitter tree, for an analyzer that has
-    ``t(node)``, ``scope_of`` / ``by_name_node`` (node id -> Scope / Binding), the identifiers
-    it met (``_identifiers``), ``flow(node, on_read, on_call)``, ``call_env`` and ``presence``.
+    the tree's bytes (``data``) and ``Positions`` (``pos``), ``scope_of`` / ``by_name_node``
+    (node id -> Scope / Binding), the identifiers it met (``_identifiers``),
+    ``flow(node, on_read, on_call)``, ``call_env`` and ``presence``.
     """
 
+    data: bytes
+    pos: Positions
     _refs: dict[int, list] | None
     _env_memo: dict[tuple[int, int], EnvInfo | None]
     _busy: set[int]
+
+    def t(self, node) -> str:
+        """The source text of ``node``."""
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def loc(self, node) -> tuple[tuple[int, int], tuple[int, int]]:
+        return self.pos.loc(node.start_byte), self.pos.loc(node.end_byte)
 
     def refs(self, binding) -> list:
         """The identifiers that refer to ``binding`` (computed on first use)."""

@@ -262,12 +262,6 @@ class _Analyzer(EnvFlow):
         self.allow_siblings = True
         self.root_scope = self._collect()
 
-    def t(self, node) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-    def loc(self, node):
-        return self.pos.loc(node.start_byte), self.pos.loc(node.end_byte)
-
     # pass 1
     def _collect(self) -> Scope:
         """Pass 1: scopes and declarations; the nodes pass 2 looks at; identifier scopes."""

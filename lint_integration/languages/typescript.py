@@ -311,12 +311,6 @@ class _Analyzer(EnvFlow):
         self.root_scope = self._collect()
 
     # text helpers
-    def t(self, node) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-    def loc(self, node) -> tuple[tuple[int, int], tuple[int, int]]:
-        return self.pos.loc(node.start_byte), self.pos.loc(node.end_byte)
-
     # pass 1: scopes, declarations, identifier uses
     def _collect(self) -> Scope:
         """Pass 1: scopes and declarations; the nodes pass 2 looks at; identifier scopes."""
