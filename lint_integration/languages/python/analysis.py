@@ -182,14 +182,16 @@ class Builder:
 
     # -- the pipeline ----------------------------------------------------------------------
 
-    def build(self) -> PythonAnalysis:
+    def find_reads(self) -> None:
+        """Every env read of the module, into ``ev.found`` (calls, subscripts, ``in`` tests)."""
         tree, ev = self.tree, self.ev
-        for node in tree.calls:
-            ev.read_at(node)
-        for node in tree.subscripts:
-            ev.read_at(node)
-        for node in tree.comparisons:
-            ev.read_at(node)
+        for nodes in (tree.calls, tree.subscripts, tree.comparisons):
+            for node in nodes:
+                ev.read_at(node)
+
+    def build(self) -> PythonAnalysis:
+        ev = self.ev
+        self.find_reads()
         reads = list(ev.found)
         self.finder = GateFinder(ev, self.role)
         gates = self.finder.run()

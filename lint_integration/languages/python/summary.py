@@ -111,12 +111,7 @@ def builder_summary(builder) -> ModuleSummary:
     from lint_integration.languages.python.values import ENV, MARK
 
     tree, ev = builder.tree, builder.ev
-    for node in tree.calls:
-        ev.read_at(node)
-    for node in tree.subscripts:
-        ev.read_at(node)
-    for node in tree.comparisons:
-        ev.read_at(node)
+    builder.find_reads()
     path = str(builder.path)
     summary = ModuleSummary(path, star=tuple(tree.module_scope.star_imports))
     for name, bindings in tree.module_scope.bindings.items():
