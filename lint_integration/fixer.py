@@ -250,8 +250,9 @@ def fix_file(
         return outcome
     outcome.original = src
     text = src.text
-    checks_ast = python and _ast_parses(text)
     result = _check(file, text, src, config, selection, project)
+    # The Python frontends analyse with ``ast``: a file they parsed must stay parseable.
+    checks_ast = python and result.parsed
     excluded: set[tuple] = set()  # findings whose own fix would break the file
 
     def attempt(findings: list[Finding]) -> tuple[str | None, set[str], str | None, Any]:
@@ -392,16 +393,6 @@ def _verify(file: SourceFile, text: str, src: SourceText, checks_ast: bool) -> s
         except (ValueError, RecursionError, MemoryError) as exc:
             return str(exc) or type(exc).__name__
     return None
-
-
-def _ast_parses(text: str) -> bool:
-    from lint_integration.languages.python.tree import quiet_parse
-
-    try:
-        quiet_parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
 
 
 def _apply(
