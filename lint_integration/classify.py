@@ -76,12 +76,23 @@ def _shebang_language(head: bytes) -> str | None:
     return None
 
 
-def might_be_source(name: str) -> bool:
-    """False when a file name alone rules out every language (checked before anything else)."""
-    suffix = os.path.splitext(name)[1].lower()
-    if not suffix or name == "Tiltfile" or name == "package.json":
-        return True
-    return suffix in _BY_SUFFIX or suffix in (".tiltfile", ".star")
+# ``name_language`` of a name only a shebang can tell.
+NEEDS_HEAD = "needs-head"
+
+
+def name_language(name: str) -> str | None:
+    """``language_of`` a file name alone: ``NEEDS_HEAD`` when only its shebang can tell."""
+    if name == "Tiltfile" or name.endswith(".tiltfile") or name.endswith(".star"):
+        return TILTFILE
+    if name == "package.json":
+        return PACKAGE_JSON
+    if name.endswith(".d.ts"):
+        return None
+    stem = name.lstrip(".")  # as ``os.path.splitext``: leading dots start no suffix
+    dot = stem.rfind(".")
+    if dot <= 0:
+        return NEEDS_HEAD if needs_head(name) else None
+    return _BY_SUFFIX.get(stem[dot:].lower())
 
 
 def needs_head(path: str) -> bool:
@@ -92,7 +103,31 @@ def needs_head(path: str) -> bool:
 
 def role_of(relpath: str, config: Config) -> str:
     """The first role (helper, runner, ci, suite) whose globs match ``relpath``, else other."""
-    for role in ROLE_ORDER:
-        if config.matcher(role)(relpath):
-            return role
-    return OTHER
+    return role_matcher(config)(relpath)
+
+
+def role_matcher(config: Config):
+    """``relpath -> role`` for ``config``: one regex match when every role's globs are plain
+    (anchored) patterns, each role's matcher in turn otherwise."""
+    return config.derived("roles", lambda: _role_matcher(config))
+
+
+def _role_matcher(config: Config):
+    combined = config.combined_regex(ROLE_ORDER)
+    if combined is not None:
+        match = combined.match
+
+        def role(relpath: str) -> str:
+            found = match(relpath)
+            return OTHER if found is None else found.lastgroup
+
+        return role
+    matchers = [(role, config.matcher(role)) for role in ROLE_ORDER]
+
+    def role(relpath: str) -> str:
+        for name, matches in matchers:
+            if matches(relpath):
+                return name
+        return OTHER
+
+    return role

@@ -207,6 +207,28 @@ class Config:
             self._matchers[key] = _fast_matcher(self.spec(key))
         return self._matchers[key]
 
+    def derived(self, key: str, build: Callable[[], Callable]) -> Callable:
+        """A matcher built from this config once (kept with the glob matchers)."""
+        key = "\0" + key
+        if key not in self._matchers:
+            self._matchers[key] = build()
+        return self._matchers[key]
+
+    def combined_regex(self, keys: Iterable[str]) -> re.Pattern | None:
+        """One regex whose ``match`` names (``lastgroup``) the first of ``keys`` whose globs
+        match a path; ``None`` when a glob list has negations (pathspec's ordering decides)."""
+        groups = []
+        for key in keys:
+            regexes = _plain_regexes(self.spec(key))
+            if regexes is None or not all(r.startswith("^") for r in regexes):
+                return None
+            if regexes:
+                groups.append(f"(?P<{key}>{'|'.join(f'(?:{r})' for r in regexes)})")
+        try:
+            return re.compile("|".join(groups) or "(?!)")
+        except re.error:
+            return None
+
     def is_legacy_toggle(self, name: str) -> bool:
         return _matches_any(name, self.legacy_toggles)
 
@@ -244,18 +266,31 @@ def _gitignore_spec(lines: list[str]) -> pathspec.PathSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _fast_matcher(spec: pathspec.PathSpec) -> Callable[[str], bool]:
+def _plain_regexes(spec: pathspec.PathSpec) -> list[str] | None:
+    """The regexes of ``spec``'s patterns with their named groups dropped, when every pattern
+    includes (no negation to order against); else ``None``."""
     active = [p for p in getattr(spec, "patterns", ()) if getattr(p, "include", None) is not None]
     if not all(p.include is True and getattr(p, "regex", None) is not None for p in active):
-        return spec.match_file  # negations: keep pathspec's ordering rules
-    if not active:
-        return lambda path: False
+        return None
+    return [re.sub(r"[(][?]P<[^>]*>", "(?:", p.regex.pattern) for p in active]
+
+
+def plain_regex(spec: pathspec.PathSpec) -> re.Pattern | None:
+    """One regex that matches where any of ``spec``'s patterns does, when none is a negation
+    (then a match is all there is to know); else ``None``."""
+    regexes = _plain_regexes(spec)
+    if regexes is None:
+        return None
     try:
-        combined = re.compile(
-            "|".join(f"(?:{re.sub(r'[(][?]P<[^>]*>', '(?:', p.regex.pattern)})" for p in active)
-        )
+        return re.compile("|".join(f"(?:{r})" for r in regexes) or "(?!)")
     except re.error:
-        return spec.match_file
+        return None
+
+
+def _fast_matcher(spec: pathspec.PathSpec) -> Callable[[str], bool]:
+    combined = plain_regex(spec)
+    if combined is None:
+        return spec.match_file  # negations: keep pathspec's ordering rules
     search = combined.search
     return lambda path: search(path) is not None
 

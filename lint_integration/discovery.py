@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lint_integration.classify import language_of, might_be_source, needs_head, role_of
+from lint_integration.classify import (
+    NEEDS_HEAD,
+    language_of,
+    name_language,
+    needs_head,
+    role_matcher,
+)
 from lint_integration.config import Config
 from lint_integration.textio import NotRead, escapes, read_file
 
@@ -16,15 +23,55 @@ if TYPE_CHECKING:
     import pathspec
 
 
-@dataclass(frozen=True)
 class SourceFile:
-    """A file selected for linting."""
+    """A file selected for linting.
 
-    path: Path  # absolute, as found (not resolved through symlinks)
-    relpath: str  # posix path relative to the project root, for role and glob matching
-    language: str
-    role: str
-    explicit: bool = False
+    ``path`` is the path as found (not resolved through symlinks); ``relpath`` the posix path
+    relative to the project root, for role and glob matching. A walk finds thousands of files
+    most of which are never reported, so ``path`` becomes a ``Path`` only when asked for, and
+    a file travels to a worker process as plain strings.
+    """
+
+    __slots__ = ("_path", "explicit", "language", "relpath", "role")
+
+    def __init__(
+        self, path: Path | str, relpath: str, language: str, role: str, explicit: bool = False
+    ) -> None:
+        self._path = path
+        self.relpath = relpath
+        self.language = language
+        self.role = role
+        self.explicit = explicit
+
+    @property
+    def path(self) -> Path:
+        path = self._path
+        if not isinstance(path, Path):
+            path = self._path = Path(path)
+        return path
+
+    @property
+    def location(self) -> str:
+        """``path`` as a string (no ``Path`` is made for it)."""
+        return os.fspath(self._path)
+
+    def _key(self) -> tuple[str, str, str, str, bool]:
+        return (self.location, self.relpath, self.language, self.role, self.explicit)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SourceFile) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"SourceFile(path={self.location!r}, relpath={self.relpath!r}, "
+            f"language={self.language!r}, role={self.role!r}, explicit={self.explicit!r})"
+        )
+
+    def __reduce__(self):
+        return (SourceFile, self._key())
 
 
 @dataclass
@@ -52,24 +99,31 @@ class _IgnoreStack:
     def __init__(self, git_root: Path | None, enabled: bool) -> None:
         self.git_root = git_root
         self.enabled = enabled
-        self._cache: dict[Path, pathspec.PathSpec | None] = {}
+        self._cache: dict[str, pathspec.PathSpec | None] = {}
         self.errors: list[str] = []
         self.files_read: set[str] = set()
-        # Hot path state: the root as a string prefix, and per directory (relative to the
-        # root) the ancestors that have a spec, deepest first.
-        self._prefix = str(git_root).rstrip(os.sep) + os.sep if git_root is not None else ""
+        # Directories whose listing has no .gitignore (the walk tells): nothing to open there.
+        self.without_file: set[str] = set()
+        # Hot path state: the root as a string prefix, per directory (relative to the root)
+        # the ancestors that have a spec, deepest first, and each spec's test.
+        self._root = str(git_root) if git_root is not None else ""
+        self._prefix = self._root.rstrip(os.sep) + os.sep if git_root is not None else ""
         self._chains: dict[str, list[tuple[int, pathspec.PathSpec]]] = {}
+        self._verdicts: dict[int, Callable[[str], bool | None]] = {}
 
-    def _spec_for(self, directory: Path) -> pathspec.PathSpec | None:
+    def _spec_for(self, directory: Path | str) -> pathspec.PathSpec | None:
+        directory = os.fspath(directory)
         if directory in self._cache:
             return self._cache[directory]
         lines: list[str] = []
-        origins: list[tuple[Path, int]] = []  # where each line comes from, for notices
-        files = [directory / ".gitignore"]
-        if directory == self.git_root:
-            files.insert(0, directory / ".git" / "info" / "exclude")
+        origins: list[tuple[str, int]] = []  # where each line comes from, for notices
+        files = [os.path.join(directory, ".gitignore")]
+        if directory == self._root:
+            files.insert(0, os.path.join(directory, ".git", "info", "exclude"))
         for file in files:
-            self.files_read.add(str(file))
+            self.files_read.add(file)
+            if directory in self.without_file and file.endswith(".gitignore"):
+                continue
             try:
                 text = read_file(file).decode("utf-8", errors="replace")
             except (OSError, NotRead):
@@ -88,7 +142,7 @@ class _IgnoreStack:
         self._cache[directory] = spec
         return spec
 
-    def _without_bad_patterns(self, lines: list[str], origins: list[tuple[Path, int]]):
+    def _without_bad_patterns(self, lines: list[str], origins: list[tuple[str, int]]):
         """The spec of the lines that compile; one notice per line that does not (git skips
         such a line too)."""
         import pathspec
@@ -99,7 +153,7 @@ class _IgnoreStack:
             try:
                 patterns.extend(pathspec.GitIgnoreSpec.from_lines([line]).patterns)
             except Exception as exc:
-                shown = str(file)[len(cwd) :] if str(file).startswith(cwd) else file
+                shown = file[len(cwd) :] if file.startswith(cwd) else file
                 self.errors.append(f"{shown}:{number}: ignoring bad pattern {line!r}: {exc}")
         return pathspec.GitIgnoreSpec(patterns)
 
@@ -109,11 +163,11 @@ class _IgnoreStack:
         if chain is None:
             assert self.git_root is not None
             if parent:  # this directory's own spec, then its parent's chain
-                own = self._spec_for(self.git_root / parent)
+                own = self._spec_for(self._prefix + parent.replace("/", os.sep))
                 above = self._chain(parent.rpartition("/")[0])
                 chain = [(len(parent) + 1, own), *above] if own is not None else above
             else:
-                own = self._spec_for(self.git_root)
+                own = self._spec_for(self._root)
                 chain = [(0, own)] if own is not None else []
             self._chains[parent] = chain
         return chain
@@ -133,6 +187,39 @@ class _IgnoreStack:
             if result.include is not None:
                 return bool(result.include)
         return False
+
+    def ignored_in(self, directory: str):
+        """``ignored_abs`` for the names in the normalized absolute ``directory``, as a
+        ``(name, is_dir) -> bool`` test (``None``: nothing there is ignored)."""
+        if not self.enabled or self.git_root is None:
+            return None
+        inside = directory.rstrip(os.sep) + os.sep
+        if not inside.startswith(self._prefix):  # outside the repository: the general path
+            return lambda name, is_dir: self.ignored(Path(directory, name), is_dir)
+        rel = inside[len(self._prefix) :]
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
+        chain: list[tuple[str, Callable[[str], bool | None]]] | None = None
+
+        def ignored(name: str, is_dir: bool) -> bool:
+            nonlocal chain
+            if chain is None:  # read on first use: a directory with nothing to test reads none
+                specs = self._chain(rel.rstrip("/"))
+                chain = [(rel[offset:], self._verdict(spec)) for offset, spec in specs]
+            suffix = "/" if is_dir else ""
+            for here, verdict in chain:
+                include = verdict(here + name + suffix)
+                if include is not None:
+                    return include
+            return False
+
+        return ignored
+
+    def _verdict(self, spec: pathspec.PathSpec) -> Callable[[str], bool | None]:
+        verdict = self._verdicts.get(id(spec))
+        if verdict is None:
+            verdict = self._verdicts[id(spec)] = _verdict(spec)
+        return verdict
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         if not self.enabled or self.git_root is None:
@@ -154,6 +241,23 @@ class _IgnoreStack:
         return False
 
 
+def _verdict(spec: pathspec.PathSpec) -> Callable[[str], bool | None]:
+    """``path -> True/False/None`` (ignored, re-included, no opinion) for one ignore file: one
+    regex search when it has no negations (then any match ignores), pathspec's rules else."""
+    from lint_integration.config import plain_regex
+
+    regex = plain_regex(spec)
+    if regex is None:
+
+        def verdict(path: str) -> bool | None:
+            include = spec.check_file(path).include
+            return None if include is None else bool(include)
+
+        return verdict
+    search = regex.search
+    return lambda path: True if search(path) is not None else None
+
+
 def _prefixes(parts: tuple[str, ...]) -> list[Path]:
     out = [Path()]
     for i in range(len(parts)):
@@ -173,6 +277,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     root_str = str(root)
     root_prefix = root_str.rstrip(os.sep) + os.sep
     real_dirs: dict[str, str] = {}
+    role = role_matcher(config)
 
     cwd = os.getcwd()
 
@@ -197,10 +302,25 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         return excluded_abs(absolute(path), is_dir)
 
     def excluded_abs(full: str, is_dir: bool) -> bool:
-        """``excluded`` for a normalized absolute path string (the walk knows it)."""
+        """``excluded`` for a normalized absolute path string."""
         r = rel_abs(full)
         probe = r + "/" if is_dir else r
         return exclude(probe) or ignores.ignored_abs(full, is_dir)
+
+    def excluded_in(directory: str):
+        """``(test, prefix)`` for the names in the normalized absolute ``directory``:
+        ``test(name, is_dir)`` is ``excluded_abs`` of its entry, ``prefix + name`` its ``rel``."""
+        r = rel_abs(directory)
+        prefix = "" if r == "." else r + "/"
+        ignored = ignores.ignored_in(directory)
+
+        def test(name: str, is_dir: bool) -> bool:
+            probe = prefix + name
+            if exclude(probe + "/" if is_dir else probe):
+                return True
+            return ignored is not None and ignored(name, is_dir)
+
+        return test, prefix
 
     def real_path(path: Path, is_link: bool, full: str | None = None) -> str:
         """The resolved path; for a plain file, its directory's resolved path plus its name."""
@@ -225,6 +345,23 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
             deferred.append((path, scan_root))
             return
         add_now(path, explicit, scan_root, is_link, full)
+
+    def walked(
+        entry_path: str, full: str, relpath: str | None, real: str | None, language: str | None
+    ) -> None:
+        """A file the walk found: a link (``real`` unknown) waits; a plain file is added
+        (``language`` is the one its name tells, or ``NEEDS_HEAD``)."""
+        if real is None:
+            add(Path(entry_path), explicit=False, is_link=True, full=full)
+            return
+        if real in seen:
+            return
+        if language is NEEDS_HEAD:
+            language = language_of(full, _head(Path(real)))
+        if language is None or (include is not None and not include(relpath)):
+            return
+        seen.add(real)
+        result.files.append(SourceFile(entry_path, relpath, language, role(relpath)))
 
     def add_now(
         path: Path, explicit: bool, scan_root: Path, is_link: bool = True, full: str | None = None
@@ -256,7 +393,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         if include is not None and not explicit and not include(relpath):
             return
         seen.add(real)
-        result.files.append(SourceFile(path, relpath, language, role_of(relpath, config), explicit))
+        result.files.append(SourceFile(path, relpath, language, role(relpath), explicit))
 
     for arg in paths:
         scan_root = Path(os.path.abspath(arg))
@@ -266,7 +403,7 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
         if arg.is_dir() and not arg.is_symlink():
             if force_exclude and excluded(arg, True):
                 continue
-            _walk(arg, excluded_abs, add, result, scan_root, real_dirs)
+            _walk(arg, excluded_in, walked, result, real_dirs, ignores.without_file)
         elif arg.is_dir():
             result.notices.append(f"{arg}: is a symlink to a directory; not followed")
         else:
@@ -284,15 +421,28 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
 
 
 def _walk(
-    top: Path, excluded_abs, add, result: Discovery, scan_root: Path, real_dirs: dict[str, str]
+    top: Path,
+    excluded_in,
+    add,
+    result: Discovery,
+    real_dirs: dict[str, str],
+    without_ignore_file: set[str],
 ) -> None:
     """Walk ``top`` (never through links); ``real_dirs`` learns each directory's resolved path
-    (a subdirectory that is not a link resolves to its parent's plus its name)."""
-    stack = [top]
+    (a subdirectory that is not a link resolves to its parent's plus its name).
+
+    ``excluded_in(directory)`` gives the exclusion test for the names in ``directory``, and
+    ``add(entry_path, full, relpath, real, language)`` takes each plain source file,
+    ``add(entry_path, full, None, None, None)`` each link to one; per directory the walk
+    works out once what every name in it shares (its relative path, ignore chain and resolved
+    path).
+    ``without_ignore_file`` learns the directories whose listing has no ``.gitignore``.
+    """
+    stack = [os.fspath(top)]
     while stack:
         directory = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = sorted(os.scandir(directory), key=_name)
         except OSError as exc:
             result.notices.append(f"{directory}: cannot read directory ({_reason(exc)}); skipped")
             continue
@@ -301,28 +451,47 @@ def _walk(
         real = real_dirs.get(absolute)
         if real is None:
             real = real_dirs[absolute] = os.path.realpath(absolute)
+        if not any(entry.name == ".gitignore" for entry in entries):
+            without_ignore_file.add(absolute)
+        excluded, prefix = excluded_in(absolute)
+        # Paths as ``Path`` would spell them: no ``./`` in front, one separator.
+        below = "" if directory == "." else directory.rstrip(os.sep) + os.sep
+        inside = absolute if absolute.endswith(os.sep) else absolute + os.sep
+        real_inside = real if real.endswith(os.sep) else real + os.sep
         subdirs = []
         for entry in entries:
+            name = entry.name
             try:
-                is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=False)
-                is_file = entry.is_file(follow_symlinks=True)
+                if is_dir:
+                    is_link = is_file = False
+                else:
+                    is_link = entry.is_symlink()
+                    is_file = entry.is_file(follow_symlinks=True)
             except OSError:
                 continue
             if is_dir:
-                full = os.path.join(absolute, entry.name)
-                if not excluded_abs(full, True):
-                    subdirs.append(Path(entry.path))
-                    real_dirs[full] = os.path.join(real, entry.name)
+                if not excluded(name, True):
+                    subdirs.append(below + name)
+                    real_dirs[inside + name] = real_inside + name
             elif is_link and not is_file:
                 # Links to directories are never followed (no loops, no escapes); dangling ones
                 # are not files.
                 continue
-            elif is_file and might_be_source(entry.name):
-                full = os.path.join(absolute, entry.name)
-                if not excluded_abs(full, False):
-                    add(Path(entry.path), explicit=False, is_link=is_link, full=full)
+            elif is_file:
+                language = name_language(name)
+                if language is not None and not excluded(name, False):
+                    if is_link:
+                        add(below + name, inside + name, None, None, None)
+                    else:
+                        add(
+                            below + name, inside + name, prefix + name, real_inside + name, language
+                        )
         stack.extend(reversed(subdirs))
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
 
 
 def _head(path: Path) -> bytes:

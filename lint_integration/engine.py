@@ -31,7 +31,7 @@ from lint_integration.textio import (
 )
 
 
-def display_path(path: Path, cwd: str | None = None) -> str:
+def display_path(path: Path | str, cwd: str | None = None) -> str:
     """A path as users see it: relative to the current directory when below it.
 
     A file name that is not valid UTF-8 shows its odd bytes as ``\\xNN``: every report format
@@ -395,12 +395,12 @@ def stage_file(
     ``prescreen(raw, file, config, project)`` may also read other files (never parse them) to
     rule out the rest, e.g. a suite whose imports lead to no env-derived name.
     """
-    display = display_path(file.path, cwd)
+    display = display_path(file.location, cwd)
     rules = selection.for_file(file.relpath)
     if not rules:
         return FileResult(display)
     try:
-        raw = read_file(file.path, config.max_file_size)
+        raw = read_file(file.location, config.max_file_size)
     except NotRead as exc:
         result = FileResult(display)
         if exc.size is not None:
@@ -441,7 +441,7 @@ def check_source(
     cwd: str | None = None,
 ) -> FileResult:
     """Decode, parse and run the rules on ``raw``, the content of ``file``."""
-    display = display_path(file.path, cwd)
+    display = display_path(file.location, cwd)
     result = FileResult(display)
     rules = selection.for_file(file.relpath)
     module = _frontend(file.language)
@@ -600,7 +600,7 @@ def run(
 
 def cache_key(file: SourceFile, display: str, cwd: str | None = None) -> tuple[str, ...]:
     """What identifies a file's result besides its content (display path: paths in findings)."""
-    absolute = absolute_path(file.path, cwd or os.getcwd())
+    absolute = absolute_path(file.location, cwd or os.getcwd())
     return (file.language, file.role, file.relpath, display, absolute)
 
 

@@ -180,7 +180,7 @@ def _fix_rounds(files, config, selection, notices, options: FixOptions, run_opti
             (file, res)
             for file, res in zip(files, result.files, strict=True)
             if any(applicable(f, options.unsafe) for f in res.findings)
-            and os.path.abspath(file.path) not in unsettled
+            and os.path.abspath(file.location) not in unsettled
         ]
         if not todo:
             break
@@ -188,7 +188,7 @@ def _fix_rounds(files, config, selection, notices, options: FixOptions, run_opti
         project = ProjectIndex(config)
         round_outcomes = [fix_file(file, config, selection, project, options) for file, _ in todo]
         outcomes.extend(round_outcomes)
-        unsettled.update(os.path.abspath(o.file.path) for o in round_outcomes if o.unsettled)
+        unsettled.update(os.path.abspath(o.file.location) for o in round_outcomes if o.unsettled)
         if options.diff:
             result = _overlay(result, files, round_outcomes)
             break
@@ -213,10 +213,10 @@ def _importers_first(file: SourceFile) -> int:
 
 def _overlay(result: RunResult, files: list[SourceFile], outcomes: list[FileFix]) -> RunResult:
     """``result`` with the in-memory findings of fixed (or diffed) files swapped in."""
-    by_path = {os.path.abspath(o.file.path): o for o in outcomes if o.error is None}
+    by_path = {os.path.abspath(o.file.location): o for o in outcomes if o.error is None}
     merged: list[FileResult] = []
     for file, res in zip(files, result.files, strict=True):
-        outcome = by_path.get(os.path.abspath(file.path))
+        outcome = by_path.get(os.path.abspath(file.location))
         if outcome is not None and outcome.changed:
             res = FileResult(res.path, list(outcome.findings), res.suppressed, res.notices, True)
         merged.append(res)

@@ -137,9 +137,7 @@ class LazyFiles(Sequence):
         if self._files is None:
             from lint_integration.discovery import SourceFile
 
-            self._files = [
-                SourceFile(Path(p), r, lang, role, x) for p, r, lang, role, x in self._rows
-            ]
+            self._files = [SourceFile(p, r, lang, role, x) for p, r, lang, role, x in self._rows]
         return self._files
 
     def __len__(self) -> int:

@@ -142,7 +142,7 @@ class Runner:
         if isinstance(staged, FileResult):
             return staged
         digest = content_hash(staged)
-        key = cache_key(file, display_path(file.path, self.cwd), self.cwd)
+        key = cache_key(file, display_path(file.location, self.cwd), self.cwd)
         if self.cache is not None:
             self.cache.note_signature(key[-1], digest)
             hit = self.cache.load_result(key, digest, self.config.max_file_size)

@@ -403,5 +403,5 @@ def prescreen(raw: bytes, file, config, project) -> bool:
         return True  # the file's own tokens (env reads, the mode, toggles)
     if file.role not in CROSS_MODULE_ROLES:
         return False  # outside suites and runners a file is analysed on its own
-    path = os.path.abspath(file.path)
+    path = os.path.abspath(file.location)
     return graph.reaches_env(graph.local_imports(path, raw))
