@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +59,8 @@ def run_guarded(fn: Callable[..., int]) -> Callable[..., None]:
             sys.exit(1)
         except Exception as exc:  # the last line of defence: never a bare traceback
             if verbose:
+                import traceback
+
                 traceback.print_exc()
             where = "" if verbose else " (run with --verbose for the traceback)"
             # A FileCrash (engine) already reads "Error: message (while checking path)".
@@ -273,7 +274,30 @@ def report_crashes(result, verbose: bool) -> bool:
     return bool(crashes)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; ``fix``, ``init``, ``clean`` and ``inventory`` live in modules of their
+    own, imported only when one of them runs or help lists them (a ``check`` needs none)."""
+
+    LAZY = {
+        "fix": "lint_integration.cli_fix",
+        "init": "lint_integration.cli_init",
+        "clean": "lint_integration.cli_clean",
+        "inventory": "lint_integration.cli_inventory",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = self.LAZY.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            import importlib
+
+            self.add_command(getattr(importlib.import_module(module), cmd_name))
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lint-integration")
 def main() -> None:
     """Lint integration suites, runners and CI config against the INTEGRATION_MODE contract."""
@@ -409,18 +433,3 @@ def explain(rule: str) -> None:
     click.echo(f"# {r.name} ({r.code})\n\n{r.summary}\n\nFixable: {'yes' if r.fixable else 'no'}")
     click.echo(f"Languages: {', '.join(r.languages) or '-'}\n")
     click.echo(r.doc.rstrip())
-
-
-from lint_integration.cli_fix import fix  # noqa: E402
-from lint_integration.cli_init import init  # noqa: E402
-
-main.add_command(fix)
-main.add_command(init)
-
-from lint_integration.cli_clean import clean  # noqa: E402
-
-main.add_command(clean)
-
-from lint_integration.cli_inventory import inventory  # noqa: E402
-
-main.add_command(inventory)

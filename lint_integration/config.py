@@ -5,7 +5,6 @@ Config is data only: it is parsed as TOML and validated key by key; nothing in i
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 import sys
@@ -295,6 +294,13 @@ def _fast_matcher(spec: pathspec.PathSpec) -> Callable[[str], bool]:
     return lambda path: search(path) is not None
 
 
+def _close_match(word: str, choices: list[str]) -> list[str]:
+    """The nearest of ``choices`` to a misspelt ``word`` (a list of one or none)."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=1)
+
+
 def _matches_any(name: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
@@ -392,7 +398,7 @@ def _from_table(table: dict[str, Any], path: Path, prefix: str) -> Config:
         kind = _KEYS.get(key)
         where = f"{prefix}{key}"
         if kind is None:
-            hint = difflib.get_close_matches(key, list(_KEYS), n=1)
+            hint = _close_match(key, list(_KEYS))
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             raise ConfigError(path, f"unknown key '{where}'{suggestion}")
         if kind in ("list", "names", "globs"):
@@ -461,7 +467,7 @@ def _roles(value: Any, path: Path, where: str) -> dict[str, tuple[str, ...]]:
     for name, globs in value.items():
         base = name[len("extend-") :] if name.startswith("extend-") else name
         if base not in DEFAULT_ROLES:
-            hint = difflib.get_close_matches(base, list(DEFAULT_ROLES), n=1)
+            hint = _close_match(base, list(DEFAULT_ROLES))
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             allowed = ", ".join(DEFAULT_ROLES)
             raise ConfigError(
@@ -479,7 +485,7 @@ def _helper(value: Any, path: Path, where: str) -> dict[str, str]:
     helper = dict(DEFAULT_HELPER)
     for key, item in value.items():
         if key not in DEFAULT_HELPER:
-            hint = difflib.get_close_matches(key, list(DEFAULT_HELPER), n=1)
+            hint = _close_match(key, list(DEFAULT_HELPER))
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             raise ConfigError(path, f"unknown key '{where}.{key}'{suggestion}")
         if not isinstance(item, str) or not item:

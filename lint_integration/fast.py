@@ -15,7 +15,6 @@ shortcut; anything that writes files, reads a baseline or a named config, or ask
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import sys
@@ -69,8 +68,6 @@ def _key(argv: list[str]) -> str | None:
         elif arg.startswith("-") and arg not in _FLAGS and arg != "--":
             return None
         i += 1
-    import hashlib
-
     parts = (
         tuple(argv),
         os.getcwd(),
@@ -79,7 +76,16 @@ def _key(argv: list[str]) -> str | None:
         sys.executable,
         sys.version,
     )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return _blake2b(repr(parts).encode())
+
+
+def _blake2b(data: bytes) -> str:
+    """BLAKE2b-128 of ``data``, without loading OpenSSL (``hashlib`` does at import)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter without CPython's builtin module
+        from hashlib import blake2b
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def _find(key: str) -> dict | None:
@@ -96,11 +102,11 @@ def _find(key: str) -> dict | None:
                 return None
             directory = up
             continue
-        import json
+        import marshal  # a cache of this interpreter's own (its version is in the key)
 
         try:
-            entry = json.loads(data)
-        except ValueError:
+            entry = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
             return None
         return entry if isinstance(entry, dict) and entry.get("key") == key else None
 
@@ -117,10 +123,14 @@ def _stamp(path: str, directory: bool = False) -> list | None:
 
 def _valid(entry: dict) -> bool:
     try:
+        unchanged = set()
         for path, stamp in entry["dirs"]:
             if _stamp(path, True) != stamp:
                 return False
+            unchanged.add(path)
         for path, stamp in entry["paths"]:
+            if stamp is None and os.path.dirname(path) in unchanged:
+                continue  # still absent: adding it would have changed its directory
             if _stamp(path) != stamp:
                 return False
         for path, exists in entry["exist"]:
@@ -142,6 +152,7 @@ def _replay(entry: dict) -> None:
 
 
 def _run_and_remember(cli_main, key: str) -> None:
+    import contextlib
     import io
 
     outputs = []
@@ -236,9 +247,9 @@ def _remember(key: str, status: int, stdout: bytes, stderr: bytes) -> None:
         "paths": [[p, list(s) if s else None] for p, s in paths] + [[p, s] for p, s in extra],
         "exist": [[p, os.path.lexists(p)] for p in sorted(gits)],
     }
-    import json
+    import marshal
 
-    manifest.cache.store_blob("fast", key, json.dumps(entry).encode(), raw=True)
+    manifest.cache.store_blob("fast", key, marshal.dumps(entry), raw=True)
 
 
 def _config_candidates(manifest) -> tuple[set[str], set[str]]:

@@ -82,10 +82,14 @@ class Manifest:
             return False
         if key != self.key:
             return False
+        unchanged = set()
         for path, stamp in dirs:
             if _dir_stamp(path) != stamp:
                 return False
+            unchanged.add(path)
         for path, stamp in paths:
+            if stamp is None and os.path.dirname(path) in unchanged:
+                continue  # still absent: adding it would have changed its directory
             if _stat(path) != stamp:
                 return False
         self.files, self.notices, self.result = LazyFiles(files), notices, result

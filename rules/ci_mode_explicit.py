@@ -1,6 +1,5 @@
 """ci-mode-explicit: a CI job or Tilt resource runs integration suites without setting the mode."""
 
-from lint_integration.languages import facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -46,6 +45,8 @@ meant to run in cluster mode.
 
 def check_yaml(analysis, ctx):
     """Workflow jobs, Tekton tasks, Helm values, Tilt resources: one finding per job/task."""
+    from lint_integration.languages import facts
+
     return facts.emit(RULE, ctx, analysis.ci_mode_sites())
 
 

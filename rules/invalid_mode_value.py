@@ -1,6 +1,5 @@
 """invalid-mode-value: INTEGRATION_MODE compared with or set to an unknown value."""
 
-from lint_integration.languages import envfacts, facts
 from lint_integration.registry import Rule
 
 VALID_MODES = ("repo", "local", "cluster")
@@ -34,6 +33,8 @@ Only unambiguous spellings are fixed (`Cluster` → `cluster`, `REPO` → `repo`
 
 def check_typescript(analysis, ctx):
     """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    from lint_integration.languages import envfacts
+
     return envfacts.invalid_mode_findings(analysis, ctx, RULE)
 
 
@@ -42,6 +43,8 @@ check_go = check_typescript
 
 def check_shell(analysis, ctx):
     """Shell, CI YAML, Tiltfiles, package.json: the frontends list the sites (``facts.Site``)."""
+    from lint_integration.languages import facts
+
     return facts.emit(RULE, ctx, analysis.invalid_modes())
 
 

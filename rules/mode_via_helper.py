@@ -1,6 +1,5 @@
 """mode-via-helper: INTEGRATION_MODE is read directly outside the shared helper."""
 
-from lint_integration.languages import envfacts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -35,6 +34,8 @@ literal; other uses are reported without a fix.
 
 def check_typescript(analysis, ctx):
     """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    from lint_integration.languages import envfacts
+
     return envfacts.mode_read_findings(analysis, ctx, RULE)
 
 

@@ -1,6 +1,5 @@
 """no-direct-env-probe: a suite reads a dependency env var instead of asking the helper."""
 
-from lint_integration.languages import envfacts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -50,6 +49,8 @@ behaviour (the default is replaced by the mock default), so that fix is unsafe.
 
 def check_typescript(analysis, ctx):
     """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    from lint_integration.languages import envfacts
+
     return envfacts.probe_findings(analysis, ctx, RULE)
 
 

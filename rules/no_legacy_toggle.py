@@ -1,6 +1,5 @@
 """no-legacy-toggle: a legacy live/skip toggle is read or set anywhere in the repo."""
 
-from lint_integration.languages import envfacts, facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -38,6 +37,8 @@ replaced by `INTEGRATION_MODE: cluster` (or removed when the mode is already set
 
 def check_typescript(analysis, ctx):
     """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    from lint_integration.languages import envfacts
+
     return envfacts.toggle_findings(analysis, ctx, RULE)
 
 
@@ -46,6 +47,8 @@ check_go = check_typescript
 
 def check_shell(analysis, ctx):
     """Shell, CI YAML, Tiltfiles, package.json: the frontends list the sites (``facts.Site``)."""
+    from lint_integration.languages import facts
+
     return facts.emit(RULE, ctx, analysis.legacy_toggles())
 
 

@@ -1,6 +1,5 @@
 """no-mode-heuristic: the mode is inferred from other variables or an alias."""
 
-from lint_integration.languages import envfacts, facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -37,6 +36,8 @@ CI-detection heuristics are reported without a fix, because the intent needs a h
 
 def check_typescript(analysis, ctx):
     """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    from lint_integration.languages import envfacts
+
     return envfacts.heuristic_findings(analysis, ctx, RULE)
 
 
@@ -45,6 +46,8 @@ check_go = check_typescript
 
 def check_shell(analysis, ctx):
     """Shell (and scripts in CI YAML and Tiltfiles): aliases read, CI detection setting the mode."""
+    from lint_integration.languages import facts
+
     return facts.emit(RULE, ctx, analysis.heuristics())
 
 

@@ -1,6 +1,5 @@
 """no-skip-on-env: a test, fixture, hook or runner skips because an env var is missing."""
 
-from lint_integration.languages import envfacts, facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -50,6 +49,8 @@ combine the variable with other conditions, or compare it with a value, are repo
 
 def check_typescript(analysis, ctx):
     """TS/JS and Go: the tree-sitter frontends list the facts (``languages/envfacts.py``)."""
+    from lint_integration.languages import envfacts
+
     return envfacts.skip_findings(analysis, ctx, RULE)
 
 
@@ -58,6 +59,8 @@ check_go = check_typescript
 
 def check_shell(analysis, ctx):
     """Runner and suite shell scripts: a missing-variable test that exits 0 or returns."""
+    from lint_integration.languages import facts
+
     if ctx.role not in ("runner", "suite"):
         return []
     return facts.emit(RULE, ctx, analysis.skip_gates())
@@ -65,6 +68,8 @@ def check_shell(analysis, ctx):
 
 def check_yaml(analysis, ctx):
     """CI scripts (``run:``, ``script:``) that run an integration suite and exit 0 first."""
+    from lint_integration.languages import facts
+
     return facts.emit(RULE, ctx, analysis.skip_gates())
 
 

@@ -1,6 +1,5 @@
 """runner-validates-mode: a runner script ignores the mode or never rejects invalid values."""
 
-from lint_integration.languages import facts
 from lint_integration.registry import Rule
 
 DOC = """## What it does
@@ -46,6 +45,8 @@ There is no automatic fix: the branch for each mode needs a human.
 
 def check_shell(analysis, ctx):
     """Runner scripts (by role, or suite-folder scripts that run tests): ``languages/shell.py``."""
+    from lint_integration.languages import facts
+
     site = analysis.runner_problem(ctx.role)
     return facts.emit(RULE, ctx, [site] if site else [])
 

@@ -410,6 +410,33 @@ def test_an_unchanged_check_is_replayed_without_loading_the_tool(write):
     assert fourth[3] and b"PAYMENTS_KEY" in fourth[1]
 
 
+def test_a_replay_notices_an_ignore_file_that_appears(write):
+    """Files recorded as absent are not stat'ed again while their directory is unchanged, so a
+    new one must show through its directory."""
+    root = write(
+        {
+            ".git/info/exclude": "",  # a repository: .gitignore files count
+            "pyproject.toml": "[tool.lint-integration]\n",
+            "tests/test_orders.py": "import os\n\nURL = os.environ['ORDERS_DATABASE_URL']\n",
+        }
+    )
+    args = ("check", "tests", "--output-format", "concise")
+    replayed = None
+    for _attempt in range(3):
+        before = _tool_mtime()
+        age(root)
+        entry_point(root, *args)
+        age(root)
+        entry_point(root, *args)
+        replayed = entry_point(root, *args)
+        if _tool_mtime() == before:
+            break
+    assert replayed is not None and replayed[3] is False and b"test_orders.py" in replayed[1]
+    (root / "tests" / ".gitignore").write_text("test_orders.py\n")
+    after = entry_point(root, *args)
+    assert after[3] and after[0] == 0 and b"test_orders.py" not in after[1]
+
+
 def test_commands_that_write_or_read_more_are_never_replayed():
     from lint_integration.fast import _key
 

@@ -350,6 +350,48 @@ def literal_fragments(patterns: Iterable[str]) -> list[bytes] | None:
     return [f for f in out if not any(g != f and g in f for g in out)]
 
 
+class Needles:
+    """Whether bytes hold any of a few byte strings, in as few scans as it takes.
+
+    Each scan of a file costs about the same, whatever it looks for; most files hold none of
+    the strings. So the first pass looks for a few shared pieces (``env`` is in ``environ``
+    and ``getenv``), and only a file that holds one is searched for the strings themselves.
+    """
+
+    __slots__ = ("anchors", "needles")
+
+    def __init__(self, needles: Iterable[bytes], shortest: int = 3) -> None:
+        self.needles = tuple(dict.fromkeys(needles))
+        self.anchors = _anchors(self.needles, shortest)
+
+    def __call__(self, raw: bytes) -> bool:
+        for anchor in self.anchors:
+            if anchor in raw:
+                return any(needle in raw for needle in self.needles)
+        return False
+
+
+def _anchors(needles: tuple[bytes, ...], shortest: int) -> tuple[bytes, ...]:
+    """Pieces of at least ``shortest`` bytes such that each needle holds one: greedily the
+    piece most needles share (then the longest, the rarer in text)."""
+    left = set(needles)
+    chosen: list[bytes] = []
+    while left:
+        counts: dict[bytes, int] = {}
+        for needle in left:
+            if len(needle) <= shortest:
+                pieces = {needle}
+            else:
+                size = len(needle)
+                pieces = {needle[i:j] for i in range(size) for j in range(i + shortest, size + 1)}
+            for piece in pieces:
+                counts[piece] = counts.get(piece, 0) + 1
+        best = max(counts, key=lambda piece: (counts[piece], len(piece), piece))
+        chosen.append(best)
+        left = {needle for needle in left if best not in needle}
+    return tuple(chosen)
+
+
 def _split_glob(pattern: str) -> list[str]:
     pieces, current, depth = [], [], 0
     for ch in pattern:

@@ -17,7 +17,6 @@ The frontend protocol for the engine: ``might_match``, ``analyze``, ``summarize`
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from lint_integration.languages.python.facts import (
@@ -52,11 +51,8 @@ __all__ = [
 CROSS_MODULE_ROLES = frozenset({"suite", "runner"})
 
 _ENV_TOKENS = (b"environ", b"getenv", b"INTEGRATION_MODE")
-# An import that may name a local module: relative, or absolute and not an obvious library. A
-# statement starts a line, follows a ``;`` or a compound statement's colon (``if x: import y``).
-_IMPORT = re.compile(
-    r"(?:^|[;:])[ \t]*(?:from[ \t]+(\.|[^\W\d][\w.]*)|import[ \t]+([^\W\d][\w.]*))", re.M
-)
+# Top-level names of imports that never lead to a local module (the first stage's view; the
+# second resolves what is left).
 _LIBRARIES = frozenset(
     [
         "os",
@@ -94,6 +90,7 @@ _LIBRARIES = frozenset(
     ]
 )
 _fragment_cache: dict[tuple[str, ...], list[bytes] | None] = {}
+_needles_cache: dict[tuple[str, ...], object] = {}
 
 
 def _toggle_fragments(config) -> list[bytes] | None:
@@ -103,6 +100,18 @@ def _toggle_fragments(config) -> list[bytes] | None:
 
         _fragment_cache[key] = literal_fragments(key)
     return _fragment_cache[key]
+
+
+def _own_tokens(config):
+    """``raw -> bool``: whether a file holds one of the tokens below (``None``: a toggle
+    pattern has no literal piece, so every file may)."""
+    key = tuple(config.legacy_toggles)
+    if key not in _needles_cache:
+        from lint_integration.languages.envfacts import Needles
+
+        fragments = _toggle_fragments(config)
+        _needles_cache[key] = None if fragments is None else Needles((*_ENV_TOKENS, *fragments))
+    return _needles_cache[key]
 
 
 def might_match(raw: bytes, role: str, config) -> bool:
@@ -124,37 +133,33 @@ def might_match(raw: bytes, role: str, config) -> bool:
     """
     if role == "helper":
         return False
-    for token in _ENV_TOKENS:
-        if token in raw:
-            return True
-    fragments = _toggle_fragments(config)
-    if fragments is None:
+    own_tokens = _own_tokens(config)
+    if own_tokens is None or own_tokens(raw):
         return True
-    for fragment in fragments:
-        if fragment in raw:
-            return True
-    if role not in CROSS_MODULE_ROLES:
+    if role not in CROSS_MODULE_ROLES or b"import" not in raw:
         return False
-    from lint_integration.languages.python.importgraph import statements
+    from lint_integration.languages.python.importgraph import import_specs
 
-    # The import statements, continued lines joined: the regex reads a few lines, not the file.
-    text = "\n".join(statements(raw.decode("utf-8", "replace")))
-    for match in _IMPORT.finditer(text):
-        name = match.group(1) or match.group(2)
-        if name.startswith(".") or name.split(".", 1)[0] not in _LIBRARIES:
-            _TOKENLESS.append(raw)  # ``prescreen`` need not look for them again
-            del _TOKENLESS[:-1]
+    # What the import statements may name (strings and comments only add candidates).
+    specs = import_specs(raw.decode("utf-8", "replace"))
+    for base, _names in specs:
+        if base[:1] == "." or base.split(".", 1)[0] not in _LIBRARIES:
+            _IMPORTS_ONLY[:] = [(raw, specs)]  # ``prescreen`` starts from these
             return True
     return False
 
 
-# The last content ``might_match`` kept only for its imports (no token of its own), by identity.
-_TOKENLESS: list[bytes] = []
+# The last content ``might_match`` kept only for its imports (no token of its own), by
+# identity, with the import specs it found.
+_IMPORTS_ONLY: list[tuple[bytes, list]] = []
 
 
-def kept_for_imports_only(raw: bytes) -> bool:
-    """Whether ``might_match`` just kept ``raw`` for its imports alone (it has no own token)."""
-    return bool(_TOKENLESS) and _TOKENLESS[-1] is raw
+def kept_for_imports_only(raw: bytes) -> list | None:
+    """The import specs when ``might_match`` just kept ``raw`` for its imports alone (it has
+    no own token), else ``None``."""
+    if _IMPORTS_ONLY and _IMPORTS_ONLY[-1][0] is raw:
+        return _IMPORTS_ONLY[-1][1]
+    return None
 
 
 def analyze_source(

@@ -161,14 +161,17 @@ class ImportGraph:
             return True, ()
         return False, self.local_imports(path, raw)
 
-    def local_imports(self, path: str, raw: bytes) -> tuple[str, ...]:
-        if b"import" not in raw:
-            return ()
-        text = raw.decode("utf-8", "replace")
+    def local_imports(self, path: str, raw: bytes, specs: list | None = None) -> tuple[str, ...]:
+        """The local modules ``path`` (content ``raw``, whose ``import_specs`` are ``specs``
+        when known) may import."""
+        if specs is None:
+            if b"import" not in raw:
+                return ()
+            specs = import_specs(raw.decode("utf-8", "replace"))
         directory = os.path.dirname(path)
         found: set[str] = set()
         roots = self._roots
-        for base, names in import_specs(text):
+        for base, names in specs:
             if base[:1] != ".":
                 # Most imports name libraries or packages nowhere above this directory: one
                 # memoized lookup settles every spec with that first segment.
@@ -361,12 +364,10 @@ def own_token_test(config):
     """
     from lint_integration.languages import python as frontend
 
-    tokens = getattr(frontend, "_ENV_TOKENS", None)
-    fragments_of = getattr(frontend, "_toggle_fragments", None)
-    fragments = fragments_of(config) if fragments_of is not None else None
-    if tokens is None or fragments is None:
-        return lambda raw: frontend.might_match(raw, "other", config)
-    return _WholeWords(tuple(tokens), tuple(fragments))
+    quick = frontend._own_tokens(config)
+    if quick is None:  # a toggle pattern without a literal piece: every module may
+        return lambda raw: True
+    return _WholeWords(frontend._ENV_TOKENS, tuple(frontend._toggle_fragments(config)), quick)
 
 
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
@@ -375,11 +376,14 @@ _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 class _WholeWords:
     """Substring search in C, then a look at the byte on either side of each hit."""
 
-    def __init__(self, words: tuple[bytes, ...], fragments: tuple[bytes, ...]) -> None:
+    def __init__(self, words: tuple[bytes, ...], fragments: tuple[bytes, ...], quick) -> None:
         self.words = words
         self.fragments = fragments
+        self.quick = quick  # the first stage's test: no hit there, no hit here
 
     def __call__(self, raw: bytes) -> bool:
+        if not self.quick(raw):
+            return False
         for word in self.words:
             pos = raw.find(word)
             while pos >= 0:
@@ -399,9 +403,10 @@ def prescreen(raw: bytes, file, config, project) -> bool:
     if project is None:
         return True
     graph = project.memo(("python", "import-graph"), lambda: ImportGraph(config, project))
-    if not kept_for_imports_only(raw) and graph.has_own_token(raw):
+    specs = kept_for_imports_only(raw)
+    if specs is None and graph.has_own_token(raw):
         return True  # the file's own tokens (env reads, the mode, toggles)
     if file.role not in CROSS_MODULE_ROLES:
         return False  # outside suites and runners a file is analysed on its own
     path = os.path.abspath(file.location)
-    return graph.reaches_env(graph.local_imports(path, raw))
+    return graph.reaches_env(graph.local_imports(path, raw, specs))
