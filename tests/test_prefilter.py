@@ -396,3 +396,32 @@ def test_the_second_stage_skips_the_token_search_only_for_what_the_first_kept_fo
     assert not python.kept_for_imports_only(bytes(bytearray(imports_only)))  # another object
     assert python.might_match(with_token, "suite", config)
     assert not python.kept_for_imports_only(with_token)
+
+
+NEEDLES = [b"environ", b"getenv", b"INTEGRATION_MODE", b"RUN_INTEGRATION_TESTS", b"_USE_LIVE_"]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from([*NEEDLES, b"env", b"INTEGRATION", b"_LIVE_", b"x", b"\n", b"USE_"]),
+        max_size=12,
+    ),
+    st.lists(st.sampled_from(NEEDLES), min_size=1, max_size=5, unique=True),
+)
+def test_the_anchored_scan_finds_exactly_what_a_scan_per_needle_finds(pieces, needles):
+    from lint_integration.languages.envfacts import Needles
+
+    raw = b"".join(pieces)
+    found = Needles(needles)
+    assert all(any(anchor in needle for anchor in found.anchors) for needle in needles)
+    assert found(raw) == any(needle in raw for needle in needles)
+
+
+def test_the_anchors_are_fewer_than_the_needles_when_needles_share_pieces():
+    from lint_integration.languages.envfacts import Needles
+
+    found = Needles([b"environ", b"getenv", b"INTEGRATION_MODE", b"RUN_INTEGRATION_TESTS"])
+    assert found.anchors == (b"INTEGRATION_", b"env")
+    assert not found(b"import os\nenv = {}\n")  # an anchor, but no needle
+    assert found(b"os.getenv('X')")
