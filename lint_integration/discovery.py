@@ -265,9 +265,19 @@ def _prefixes(parts: tuple[str, ...]) -> list[Path]:
     return out
 
 
-def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> Discovery:
-    """Every lintable file under ``paths`` (files named explicitly are kept unless forced)."""
+def discover(
+    paths: list[Path],
+    config: Config,
+    force_exclude: bool = False,
+    on_file: Callable[[SourceFile], None] | None = None,
+) -> Discovery:
+    """Every lintable file under ``paths`` (files named explicitly are kept unless forced).
+
+    ``on_file`` is told about each file as it is found (the final list is sorted).
+    """
     result = Discovery()
+    if on_file is not None:
+        result.files = _Announced(on_file)
     git_root = find_git_root(paths[0].resolve() if paths else config.root)
     ignores = _IgnoreStack(git_root, config.respect_gitignore)
     exclude = config.matcher("exclude")
@@ -416,8 +426,20 @@ def discover(paths: list[Path], config: Config, force_exclude: bool = False) -> 
     result.notices.extend(ignores.errors)
     result.notices = list(dict.fromkeys(result.notices))  # a path met twice is told once
     result.ignore_files = ignores.files_read
-    result.files.sort(key=lambda f: f.relpath)
+    result.files = sorted(result.files, key=lambda f: f.relpath)
     return result
+
+
+class _Announced(list):
+    """The list of files found, telling ``on_file`` about each one appended."""
+
+    def __init__(self, on_file: Callable[[SourceFile], None]) -> None:
+        super().__init__()
+        self._on_file = on_file
+
+    def append(self, file: SourceFile) -> None:
+        super().append(file)
+        self._on_file(file)
 
 
 def _walk(

@@ -561,6 +561,7 @@ class RunOptions:
     cache_dir: Path | None = None
     jobs: int | None = None  # None: one per CPU; 1: no process pool
     manifest: Any = None  # manifest.Manifest: a warm run's shortcut (``check`` only)
+    stream: Any = None  # parallel.Stream: files already handed to workers during discovery
 
 
 def run(

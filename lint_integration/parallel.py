@@ -185,6 +185,11 @@ def check_files(
 ) -> tuple[list, set[str], set[str]]:
     """The ``FileResult`` of every file, in order; plus every other file read and directory
     listed along the way (a warm run checks them)."""
+    stream = getattr(options, "stream", None)
+    if stream is not None:
+        streamed = stream.finish(files)
+        if streamed is not None:
+            return streamed
     workers = spread_size(len(files), options.jobs)
     if workers:
         try:
@@ -216,6 +221,117 @@ def check_files(
 
 class _PoolFailed(Exception):
     pass
+
+
+# -- spreading a run while discovery walks -------------------------------------------------
+
+
+class Stream:
+    """Files handed to worker processes while discovery is still walking the tree.
+
+    Walking a big tree is a good part of a run; done first and alone, it leaves the other cores
+    idle. Once discovery has found enough files to spread the run (``POOL_MIN_DISCOVERED``),
+    workers are started and take blocks of files as they are found, so the walk, reading,
+    prefiltering and parsing share the cores. ``finish`` hands the results back in the order
+    of the final (sorted) file list; a run that never found enough files was never spread and
+    is checked as usual.
+    """
+
+    def __init__(self, config, selection, options, cwd: str) -> None:
+        self._args = (config, selection, options, cwd)
+        self._jobs = _jobs(options.jobs)
+        self._found: list[SourceFile] = []
+        self._sent = 0
+        self._futures: list = []
+        self._executor = None
+        self._failed = False
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    def add(self, file: SourceFile) -> None:
+        """Discovery found ``file`` (it may still be left out later: it is checked anyway)."""
+        found = self._found
+        found.append(file)
+        if self._failed:
+            return
+        if self._executor is None and (len(found) < POOL_MIN_DISCOVERED or not self._start()):
+            return
+        # Blocks grow with the tree: small first ones start the workers at once, bigger
+        # ones later keep the round trips few.
+        size = max(BLOCK, min(256, len(found) // (self._workers * BLOCKS_PER_WORKER)))
+        if len(found) - self._sent >= size:
+            self._submit(len(found))
+
+    def _start(self) -> bool:
+        if self._jobs <= 1 or "fork" not in _start_methods():
+            self._failed = True  # never spread: ``finish`` leaves the run to the caller
+            return False
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._workers = self._jobs
+        try:
+            self._executor = ProcessPoolExecutor(
+                self._workers,
+                multiprocessing.get_context("fork"),
+                _init_runner,
+                (*self._args, None),
+            )
+        except OSError:
+            self._failed = True
+            return False
+        return True
+
+    def _submit(self, end: int) -> None:
+        block = [(index, self._found[index]) for index in range(self._sent, end)]
+        self._sent = end
+        try:
+            self._futures.append(self._executor.submit(_process_block, block))
+        except Exception:  # the pool broke (a worker killed): finish the run here
+            self._failed = True
+
+    def finish(self, files: list[SourceFile]) -> tuple[list, set[str], set[str]] | None:
+        """The results of ``files`` (discovery's final list), or ``None`` when the run was not
+        spread (or a worker died): then the caller checks ``files`` itself."""
+        if self._executor is None:
+            return None
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            if not self._failed:
+                # The last files in a few small blocks, so that the workers end together.
+                rest = len(self._found) - self._sent
+                step = max(1, -(-rest // (self._workers * 2)))
+                while self._sent < len(self._found):
+                    self._submit(min(len(self._found), self._sent + step))
+            if self._failed:
+                return None
+            by_index: dict[int, Any] = {}
+            consulted: set[str] = set()
+            listed: set[str] = set()
+            for future in self._futures:
+                done, seen_files, seen_dirs = future.result()
+                by_index.update(done)
+                consulted |= seen_files
+                listed |= seen_dirs
+        except (BrokenProcessPool, OSError):
+            return None
+        finally:
+            self.close()
+        position = {id(file): index for index, file in enumerate(self._found)}
+        try:
+            results = [by_index[position[id(file)]] for file in files]
+        except KeyError:  # a file discovery never announced: check the list as usual
+            return None
+        return results, consulted, listed
+
+    def close(self) -> None:
+        """Stop the workers (at the end of a run, or when it stops early)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 # -- spreading a whole run -------------------------------------------------------------------

@@ -112,19 +112,39 @@ class NotRead(Exception):
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def escapes(path: str | os.PathLike, root: str) -> bool:
+def escapes(path: str | os.PathLike, root: str, real_dirs: dict[str, str] | None = None) -> bool:
     """True when ``path`` reaches through a symlink to a place outside ``root`` (a real path).
 
     A path without links is never said to escape, wherever it is: only links are not followed.
+    ``real_dirs`` (directory -> real path) lets one run resolve each directory once.
     """
-    real = os.path.realpath(path)
-    if real == os.path.abspath(path):
+    absolute = os.path.abspath(path)
+    real = _realpath(absolute, real_dirs) if real_dirs is not None else os.path.realpath(path)
+    if real == absolute:
         return False
     return not (real == root or real.startswith(root.rstrip(os.sep) + os.sep))
 
 
+def _realpath(absolute: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath`` of a normalized absolute path: its directory's (from ``real_dirs``
+    once known) joined with its name, unless the name is itself a link."""
+    directory, name = os.path.split(absolute)
+    try:
+        if not name or stat.S_ISLNK(os.lstat(absolute).st_mode):
+            return os.path.realpath(absolute)
+    except OSError:
+        return os.path.realpath(absolute)
+    real = real_dirs.get(directory)
+    if real is None:
+        real = real_dirs[directory] = os.path.realpath(directory)
+    return os.path.join(real, name)
+
+
 def read_file(
-    path: str | os.PathLike, max_size: int | None = None, root: str | None = None
+    path: str | os.PathLike,
+    max_size: int | None = None,
+    root: str | None = None,
+    real_dirs: dict[str, str] | None = None,
 ) -> bytes:
     """The bytes of the regular file at ``path``.
 
@@ -133,7 +153,7 @@ def read_file(
     ``max_size`` bytes or, with ``root`` (a real path), one reached through a symlink out of
     ``root``. OSError propagates (FileNotFoundError: the file is gone).
     """
-    if root is not None and escapes(path, root):
+    if root is not None and escapes(path, root, real_dirs):
         raise NotRead("symlink points outside the project")
     fd = os.open(path, _READ_FLAGS)
     try:
@@ -142,9 +162,15 @@ def read_file(
             raise NotRead("not a regular file")
         if max_size is not None and st.st_size > max_size:
             raise NotRead("over max-file-size", st.st_size)
-        chunks = []
+        # One read for a file that does not grow meanwhile: asking for a byte more than its
+        # size and getting less is the end of it.
+        want = st.st_size + 1
+        data = os.read(fd, want)
+        if len(data) < want:
+            return data
+        chunks = [data]
         while True:
-            chunk = os.read(fd, max(st.st_size + 1, 65536))
+            chunk = os.read(fd, max(want, 65536))
             if not chunk:
                 break
             chunks.append(chunk)

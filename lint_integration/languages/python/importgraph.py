@@ -139,6 +139,8 @@ class ImportGraph:
         self._complete: set[tuple[str, str]] = set()
         self._relevant: dict[str, bool] = {}
         self.consulted: set[str] = set()
+        self._real_root = os.path.realpath(config.root)
+        self._real_dirs: dict[str, str] = {}  # for this run's link checks
 
     def _node(self, path: str) -> tuple[bool, tuple[str, ...]]:
         node = self._nodes.get(path)
@@ -154,7 +156,7 @@ class ImportGraph:
         from lint_integration.textio import NotRead, read_file
 
         try:  # never through a link out of the project; never one over the size limit
-            raw = read_file(path, self.config.max_file_size, os.path.realpath(self.config.root))
+            raw = read_file(path, self.config.max_file_size, self._real_root, self._real_dirs)
         except (OSError, NotRead):
             return False, ()  # never summarized: a summary of None holds nothing
         if self.has_own_token(raw):
