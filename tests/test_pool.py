@@ -161,3 +161,78 @@ def test_default_jobs_leave_out_the_cores_other_processes_are_using(monkeypatch)
     )
     assert parallel._jobs(None) == 1  # never fewer than one
     assert parallel._jobs(3) == 3  # --jobs decides alone
+
+
+def run_streamed(root: Path, **options):
+    """A run whose files go to workers while discovery walks (as ``check`` does)."""
+    config = load_config(None, root)
+    selection = fake.selection(config)
+    run_options = RunOptions(**options)
+    stream = parallel.Stream(config, selection, run_options, os.getcwd())
+    started_while_walking = []
+
+    def found(file):
+        stream.add(file)
+        started_while_walking.append(stream.started)
+
+    files = discover([root], config, on_file=found).files
+    run_options.stream = stream
+    try:
+        return engine.run(files, config, selection, [], run_options), any(started_while_walking)
+    finally:
+        stream.close()
+
+
+def test_streaming_files_during_discovery_gives_identical_results(big_tree, spread):
+    # A link discovered last but sorted first: results follow the sorted list, not the walk.
+    (big_tree / "vendor").mkdir()
+    (big_tree / "vendor" / "real.fake").write_text("ENV LINKED\n")
+    (big_tree / "0link.fake").symlink_to(big_tree / "vendor" / "real.fake")
+    serial = run(big_tree, cache=False, jobs=1)
+    assert workers_seen(fake.PID_LOG) == set()
+    streamed, started_while_walking = run_streamed(big_tree, cache=False, jobs=2)
+    assert started_while_walking  # workers had files before the walk was over
+    assert len(workers_seen(fake.PID_LOG)) >= 1
+    assert outcome(streamed) == outcome(serial)
+    assert streamed.files[0].path.endswith("0link.fake")
+    assert any("LINKED" in f.message for f in streamed.findings)
+
+
+def test_a_dying_worker_in_a_streamed_run_does_not_lose_results(big_tree, spread, monkeypatch):
+    (big_tree / "pkg" / "m30.fake").write_text("ENV VAR_30\ncrash\n")
+    monkeypatch.setattr(fake, "SURVIVOR_PID", os.getpid())
+    serial = run(big_tree, cache=False, jobs=1)
+    streamed, _ = run_streamed(big_tree, cache=False, jobs=2)
+    assert outcome(streamed) == outcome(serial)
+
+
+def test_a_small_tree_is_never_streamed(big_tree):
+    streamed, started_while_walking = run_streamed(big_tree, cache=False, jobs=2)
+    assert not started_while_walking
+    assert outcome(streamed) == outcome(run(big_tree, cache=False, jobs=1))
+
+
+def test_check_streams_a_big_tree_with_the_same_report(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from lint_integration.cli import main
+
+    for i in range(30):
+        body = (
+            f"import os\n\nURL = os.environ['SVC_{i}_DATABASE_URL']\n" if i % 7 == 0 else "X = 1\n"
+        )
+        (tmp_path / "tests" / f"d{i % 4}").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "tests" / f"d{i % 4}" / f"test_{i:02d}.py").write_text(body)
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "tests", "--no-cache", "--output-format", "concise"]
+    serial = CliRunner().invoke(main, [*args, "--jobs", "1"])
+    monkeypatch.setattr(parallel, "POOL_MIN_DISCOVERED", 10)
+    monkeypatch.setattr(parallel, "BLOCK", 4)
+    started = []
+    original = parallel.Stream._start
+    monkeypatch.setattr(parallel.Stream, "_start", lambda self: started.append(1) or original(self))
+    streamed = CliRunner().invoke(main, [*args, "--jobs", "2"])
+    assert started  # the check really streamed
+    assert streamed.exit_code == serial.exit_code == 1
+    assert streamed.output == serial.output
+    assert serial.output.count("LI002") == 5
