@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,8 @@ def display_path(path: Path | str, cwd: str | None = None) -> str:
     A file name that is not valid UTF-8 shows its odd bytes as ``\\xNN``: every report format
     can print that, where the undecodable name would stop the report.
     """
+    if isinstance(path, str) and _PLAIN_RELATIVE.fullmatch(path) is not None:
+        return path  # already relative to the current directory, nothing to normalize
     cwd = cwd or os.getcwd()
     absolute = absolute_path(path, cwd)
     if absolute == cwd:
@@ -49,6 +52,14 @@ def display_path(path: Path | str, cwd: str | None = None) -> str:
         except UnicodeEncodeError:
             shown = os.fsencode(shown).decode("utf-8", "backslashreplace")
     return shown
+
+
+# A relative path with no ``.``/``..`` part, no doubled or trailing separator, all ASCII (what
+# discovery makes of the files below a directory named relative to the current one).
+_PLAIN_RELATIVE = re.compile(
+    r"(?:[A-Za-z0-9_\-+@=,~][A-Za-z0-9_.\-+@=,~ ]*/)*"
+    r"[A-Za-z0-9_\-+@=,~][A-Za-z0-9_.\-+@=,~ ]*"
+)
 
 
 def absolute_path(path: Path | str, cwd: str) -> str:
@@ -350,18 +361,31 @@ class FileCrash(Exception):
         return f"{self.error} (while checking {self.path})"
 
 
-@contextlib.contextmanager
-def crash_names_file(display: str) -> Iterator[None]:
-    """Let bad-input exceptions through; turn any other into a FileCrash naming the file."""
-    try:
-        yield
-    except (ParseFailure, RecursionError, FileCrash):
-        raise
-    except Exception as exc:
+class crash_names_file:
+    """Let bad-input exceptions through; turn any other into a FileCrash naming the file.
+
+    A class, not a generator-based context manager: it wraps every file's prefilter, and
+    entering and leaving a generator costs more than the prefilter of most files.
+    """
+
+    __slots__ = ("display",)
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None or not isinstance(exc, Exception):
+            return False
+        if isinstance(exc, (ParseFailure, RecursionError, FileCrash)):
+            return False
         import traceback
 
         error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        raise FileCrash(display, error, traceback.format_exc()) from exc
+        details = "".join(traceback.format_exception(kind, exc, tb))
+        raise FileCrash(self.display, error, details) from exc
 
 
 def _crashed(display: str, crash: FileCrash) -> FileResult:
