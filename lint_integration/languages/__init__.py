@@ -13,6 +13,7 @@ A frontend module exposes:
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 from lint_integration.classify import (
@@ -56,6 +57,9 @@ def frontend(language: str) -> ModuleType | None:
     name = _MODULES.get(language)
     if name is None:
         return None
+    module = sys.modules.get(name)  # asked for once per file: skip the import machinery
+    if module is not None:
+        return module
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:

@@ -138,6 +138,7 @@ class ImportGraph:
         # by the depth limit), so directories below may reuse them.
         self._complete: set[tuple[str, str]] = set()
         self._relevant: dict[str, bool] = {}
+        self._submodules: dict[tuple[str, str], bool] = {}
         self.consulted: set[str] = set()
         self._real_root = os.path.realpath(config.root)
         self._real_dirs: dict[str, str] = {}  # for this run's link checks
@@ -234,6 +235,13 @@ class ImportGraph:
         """False when the directory ``spec`` would name does not exist, so no ``spec.name``
         resolves to a module of its own (``base.name`` as an attribute of ``base`` is already
         covered by resolving ``base``)."""
+        key = (directory, spec)
+        known = self._submodules.get(key)
+        if known is None:
+            known = self._submodules[key] = self._may_have_submodules_new(directory, spec)
+        return known
+
+    def _may_have_submodules_new(self, directory: str, spec: str) -> bool:
         if not _CASE_SENSITIVE:
             return True
         level = len(spec) - len(spec.lstrip("."))
