@@ -235,7 +235,13 @@ class ImportGraph:
         """False when the directory ``spec`` would name does not exist, so no ``spec.name``
         resolves to a module of its own (``base.name`` as an attribute of ``base`` is already
         covered by resolving ``base``)."""
-        key = (directory, spec)
+        if spec[:1] == ".":
+            key = (directory, spec)
+        else:  # an absolute spec means the same from every directory that finds its root
+            root = self._root(directory, spec.split(".", 1)[0])  # memoized
+            if root is None:
+                return False  # no directory holds its first segment
+            key = (root, spec)
         known = self._submodules.get(key)
         if known is None:
             known = self._submodules[key] = self._may_have_submodules_new(directory, spec)
