@@ -223,6 +223,18 @@ class _PoolFailed(Exception):
     pass
 
 
+def _warm(files: list[SourceFile]) -> None:
+    """Import, before forking, the frontends the files found so far need: every worker then
+    starts with them instead of importing each its own copy."""
+    from lint_integration.languages import frontend
+
+    for language in {file.language for file in files}:
+        module = frontend(language)
+        warm = getattr(module, "warm", None)
+        if warm is not None:
+            warm()
+
+
 # -- spreading a run while discovery walks -------------------------------------------------
 
 
@@ -271,6 +283,7 @@ class Stream:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        _warm(self._found)
         self._workers = self._jobs
         try:
             self._executor = ProcessPoolExecutor(

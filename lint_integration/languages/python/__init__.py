@@ -184,6 +184,11 @@ def analyze(ctx) -> PythonAnalysis:
     return analyze_source(ctx.text, ctx.file.path, ctx.config, ctx.project, ctx.role)
 
 
+def warm() -> None:
+    """Import what checking a file may need (before worker processes are forked)."""
+    from lint_integration.languages.python import analysis, importgraph, summary  # noqa: F401
+
+
 def prescreen(raw: bytes, file, config, project) -> bool:
     """The prefilter's second stage: a suite whose imports reach no env code is not parsed."""
     from lint_integration.languages.python.importgraph import prescreen as _prescreen
