@@ -138,25 +138,26 @@ def might_match(raw: bytes, role: str, config) -> bool:
         return True
     if role not in CROSS_MODULE_ROLES or b"import" not in raw:
         return False
-    from lint_integration.languages.python.importgraph import import_specs
+    from lint_integration.languages.python.importgraph import import_lines
 
     # What the import statements may name (strings and comments only add candidates).
-    specs = import_specs(raw.decode("utf-8", "replace"))
-    for base, _names in specs:
-        if base[:1] == "." or base.split(".", 1)[0] not in _LIBRARIES:
-            _IMPORTS_ONLY[:] = [(raw, specs)]  # ``prescreen`` starts from these
-            return True
+    lines = import_lines(raw.decode("utf-8", "replace"))
+    for _line, specs in lines:
+        for base, _names in specs:
+            if base[:1] == "." or base.split(".", 1)[0] not in _LIBRARIES:
+                _IMPORTS_ONLY[:] = [(raw, lines)]  # ``prescreen`` starts from these
+                return True
     return False
 
 
 # The last content ``might_match`` kept only for its imports (no token of its own), by
-# identity, with the import specs it found.
+# identity, with the import statements it found.
 _IMPORTS_ONLY: list[tuple[bytes, list]] = []
 
 
 def kept_for_imports_only(raw: bytes) -> list | None:
-    """The import specs when ``might_match`` just kept ``raw`` for its imports alone (it has
-    no own token), else ``None``."""
+    """The import statements (``importgraph.import_lines``) when ``might_match`` just kept
+    ``raw`` for its imports alone (it has no own token), else ``None``."""
     if _IMPORTS_ONLY and _IMPORTS_ONLY[-1][0] is raw:
         return _IMPORTS_ONLY[-1][1]
     return None

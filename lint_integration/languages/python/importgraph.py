@@ -84,11 +84,11 @@ def statements(text: str):
         pos = max(end, hit + 6)
 
 
-def import_specs(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """What the import statements in ``text`` may name: ``(module, names)`` for ``from module
-    import names`` (a name may be a submodule), ``(dotted, ())`` for each prefix of an
-    ``import dotted``."""
-    specs: list[tuple[str, tuple[str, ...]]] = []
+def import_lines(text: str) -> list[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]]:
+    """Each import statement of ``text`` with what it may name: ``(module, names)`` for
+    ``from module import names`` (a name may be a submodule), ``(dotted, ())`` for each prefix
+    of an ``import dotted``."""
+    lines = []
     memo = _LINE_SPECS
     for line in statements(text):
         found = memo.get(line)
@@ -96,8 +96,8 @@ def import_specs(text: str) -> list[tuple[str, tuple[str, ...]]]:
             if len(memo) > _LINE_MEMO_LIMIT:
                 memo.clear()
             found = memo[line] = _line_specs(line)
-        specs.extend(found)
-    return specs
+        lines.append((line, found))
+    return lines
 
 
 # The specs of each import line met in this process: a tree repeats its import lines
@@ -139,6 +139,8 @@ class ImportGraph:
         self._complete: set[tuple[str, str]] = set()
         self._relevant: dict[str, bool] = {}
         self._submodules: dict[tuple[str, str], bool] = {}
+        # An import statement's targets, by what they depend on (see ``_line_key``).
+        self._line_targets: dict[tuple[str, str], tuple[str, ...]] = {}
         self.consulted: set[str] = set()
         self._real_root = os.path.realpath(config.root)
         self._real_dirs: dict[str, str] = {}  # for this run's link checks
@@ -164,15 +166,49 @@ class ImportGraph:
             return True, ()
         return False, self.local_imports(path, raw)
 
-    def local_imports(self, path: str, raw: bytes, specs: list | None = None) -> tuple[str, ...]:
-        """The local modules ``path`` (content ``raw``, whose ``import_specs`` are ``specs``
+    def local_imports(self, path: str, raw: bytes, lines: list | None = None) -> tuple[str, ...]:
+        """The local modules ``path`` (content ``raw``, whose ``import_lines`` are ``lines``
         when known) may import."""
-        if specs is None:
+        if lines is None:
             if b"import" not in raw:
                 return ()
-            specs = import_specs(raw.decode("utf-8", "replace"))
+            lines = import_lines(raw.decode("utf-8", "replace"))
         directory = os.path.dirname(path)
         found: set[str] = set()
+        known = self._line_targets
+        for line, specs in lines:
+            key = self._line_key(directory, line, specs)
+            if key is None:
+                continue
+            targets = known.get(key)
+            if targets is None:
+                targets = known[key] = self._targets(path, directory, specs)
+            found.update(targets)
+        found.discard(path)
+        return tuple(sorted(found))
+
+    def _line_key(self, directory: str, line: str, specs) -> tuple[str, str] | None:
+        """What an import statement's targets depend on: ``None`` when it names nothing local;
+        when every spec is absolute from one first segment, the directory that segment is
+        found in (the same for every importer below it), else the importer's directory."""
+        first = None
+        for base, _names in specs:
+            if base[:1] == ".":
+                return (directory, line)
+            head = base.split(".", 1)[0]
+            if head in R._LIBRARY_ROOTS:
+                continue
+            if first is not None and head != first:
+                return (directory, line)
+            first = head
+        if first is None:
+            return None
+        root = self._root(directory, first)  # memoized
+        return None if root is None else (root, line)
+
+    def _targets(self, path: str, directory: str, specs) -> tuple[str, ...]:
+        """The local files ``specs`` (of one statement in ``path``) may name."""
+        found: list[str] = []
         roots = self._roots
         for base, names in specs:
             if base[:1] != ".":
@@ -187,7 +223,7 @@ class ImportGraph:
                     continue
             target = self._resolve(path, directory, base)
             if target is not None:
-                found.add(target)
+                found.append(target)
                 if not target.endswith("__init__.py") and not self._shadowed(target):
                     continue  # a plain module has no submodules: names are its attributes
             if names and not self._may_have_submodules(directory, base):
@@ -197,9 +233,8 @@ class ImportGraph:
                     path, directory, base + name if base.endswith(".") else f"{base}.{name}"
                 )
                 if target is not None:
-                    found.add(target)
-        found.discard(path)
-        return tuple(sorted(found))
+                    found.append(target)
+        return tuple(found)
 
     def _resolve(self, path: str, directory: str, spec: str) -> str | None:
         """The file ``spec`` resolves to from ``path``, memoized on what the resolver's answer
@@ -419,10 +454,10 @@ def prescreen(raw: bytes, file, config, project) -> bool:
     if project is None:
         return True
     graph = project.memo(("python", "import-graph"), lambda: ImportGraph(config, project))
-    specs = kept_for_imports_only(raw)
-    if specs is None and graph.has_own_token(raw):
+    lines = kept_for_imports_only(raw)
+    if lines is None and graph.has_own_token(raw):
         return True  # the file's own tokens (env reads, the mode, toggles)
     if file.role not in CROSS_MODULE_ROLES:
         return False  # outside suites and runners a file is analysed on its own
     path = os.path.abspath(file.location)
-    return graph.reaches_env(graph.local_imports(path, raw, specs))
+    return graph.reaches_env(graph.local_imports(path, raw, lines))
