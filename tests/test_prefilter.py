@@ -425,3 +425,35 @@ def test_the_anchors_are_fewer_than_the_needles_when_needles_share_pieces():
     assert found.anchors == (b"INTEGRATION_", b"env")
     assert not found(b"import os\nenv = {}\n")  # an anchor, but no needle
     assert found(b"os.getenv('X')")
+
+
+def test_one_statement_is_resolved_where_each_importer_finds_its_module(tmp_path):
+    """``from helpers import LIVE`` in two suites of one run: each finds its own ``helpers``
+    (one reads the environment, one does not), or a shared one above both."""
+    tree = {
+        "svc_a/tests/helpers.py": HELPERS,
+        "svc_b/tests/helpers.py": "LIVE = True\n",
+        "svc_c/tests/test_c.py": None,
+        "svc_c/helpers.py": HELPERS,  # found from svc_c/tests (one level up)
+    }
+    suite = f"import pytest\nfrom helpers import LIVE\n{SUITE_BODY}"
+    for rel, text in tree.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text if text is not None else suite)
+    for rel in ("svc_a/tests/test_a.py", "svc_b/tests/test_b.py"):
+        (tmp_path / rel).write_text(suite)
+    config = load_config(None, tmp_path)
+    project = ProjectIndex(config)
+    module = frontend("python")
+    kept = {}
+    for rel in ("svc_a/tests/test_a.py", "svc_b/tests/test_b.py", "svc_c/tests/test_c.py"):
+        file = SourceFile(tmp_path / rel, rel, "python", "suite")
+        raw = suite.encode()
+        kept[rel] = module.might_match(raw, "suite", config) and module.prescreen(
+            raw, file, config, project
+        )
+    assert kept == {
+        "svc_a/tests/test_a.py": True,
+        "svc_b/tests/test_b.py": False,
+        "svc_c/tests/test_c.py": True,
+    }
