@@ -4,7 +4,8 @@ A run has two kinds of work: reading and prefiltering every file (cheap, but the
 of thousands), and parsing the few files that survive (expensive). A handful of files (pre-commit,
 an editor, a small PR) is checked in this process. A big tree is split into blocks of files that
 worker processes read, prefilter, look up in the cache and parse end to end, so even the cheap
-part runs on every core. In between (a small tree with many files to parse) this process reads
+part runs on every core; a ``check`` hands them out while discovery is still walking
+(``Stream``). In between (a small tree with many files to parse) this process reads
 and prefilters, and only the parsing goes to the pool; there, the first file of each language
 is checked here first, so forked workers start with its parser imported.
 
