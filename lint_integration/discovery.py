@@ -460,15 +460,14 @@ def _walk(
     path).
     ``without_ignore_file`` learns the directories whose listing has no ``.gitignore``.
     """
-    stack = [os.fspath(top)]
+    stack = [(os.fspath(top), os.path.abspath(top))]  # (as found, absolute)
     while stack:
-        directory = stack.pop()
+        directory, absolute = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=_name)
         except OSError as exc:
             result.notices.append(f"{directory}: cannot read directory ({_reason(exc)}); skipped")
             continue
-        absolute = os.path.abspath(directory)
         result.dirs.append(absolute)
         real = real_dirs.get(absolute)
         if real is None:
@@ -494,7 +493,7 @@ def _walk(
                 continue
             if is_dir:
                 if not excluded(name, True):
-                    subdirs.append(below + name)
+                    subdirs.append((below + name, inside + name))
                     real_dirs[inside + name] = real_inside + name
             elif is_link and not is_file:
                 # Links to directories are never followed (no loops, no escapes); dangling ones

@@ -143,7 +143,15 @@ class ImportGraph:
         self._line_targets: dict[tuple[str, str], tuple[str, ...]] = {}
         self.consulted: set[str] = set()
         self._real_root = os.path.realpath(config.root)
+        self._cwd = os.getcwd()
         self._real_dirs: dict[str, str] = {}  # for this run's link checks
+
+    def absolute(self, path: str) -> str:
+        """``os.path.abspath`` against the working directory of the run (no ``getcwd`` per
+        file)."""
+        if os.path.isabs(path):
+            return os.path.normpath(path)
+        return os.path.normpath(os.path.join(self._cwd, path))
 
     def _node(self, path: str) -> tuple[bool, tuple[str, ...]]:
         node = self._nodes.get(path)
@@ -459,5 +467,5 @@ def prescreen(raw: bytes, file, config, project) -> bool:
         return True  # the file's own tokens (env reads, the mode, toggles)
     if file.role not in CROSS_MODULE_ROLES:
         return False  # outside suites and runners a file is analysed on its own
-    path = os.path.abspath(file.location)
+    path = graph.absolute(file.location)
     return graph.reaches_env(graph.local_imports(path, raw, lines))
