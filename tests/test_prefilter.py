@@ -457,3 +457,63 @@ def test_one_statement_is_resolved_where_each_importer_finds_its_module(tmp_path
         "svc_b/tests/test_b.py": False,
         "svc_c/tests/test_c.py": True,
     }
+
+
+def test_the_import_graph_resolves_from_listings_as_the_resolver_does(tmp_path):
+    """The second stage answers "which file is this import" from directory listings; the
+    analysis asks the file system. They must agree, or a suite could be dropped wrongly."""
+    import itertools
+
+    from lint_integration.languages.python import resolver as R
+    from lint_integration.languages.python.importgraph import ImportGraph
+
+    tree = [
+        "svc/tests/test_a.py",
+        "svc/tests/helpers.py",
+        "svc/tests/pkg/__init__.py",
+        "svc/tests/pkg/mod.py",
+        "svc/tests/pkg/sub/__init__.py",
+        "svc/tests/pkg/sub/deep.py",
+        "svc/tests/nopkg/mod.py",  # a directory without __init__.py
+        "svc/tests/both.py",
+        "svc/tests/both/__init__.py",  # a module and a package of one name
+        "svc/__init__.py",
+        "svc/common.py",
+        "shared/__init__.py",
+        "shared/env.py",
+    ]
+    for rel in tree:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    (tmp_path / "svc" / "tests" / "linked").symlink_to(tmp_path / "shared")
+    (tmp_path / "svc" / "tests" / "dangling.py").symlink_to(tmp_path / "missing.py")
+    names = [
+        "helpers",
+        "pkg",
+        "mod",
+        "sub",
+        "deep",
+        "nopkg",
+        "both",
+        "common",
+        "shared",
+        "env",
+        "linked",
+        "dangling",
+        "missing",
+        "tests",
+    ]
+    specs = {""}
+    for size in (1, 2, 3):
+        specs.update(".".join(p) for p in itertools.product(names, repeat=size))
+    specs = {lead + s for s in specs for lead in ("", ".", "..", "...")} - {""}
+    graph = ImportGraph(load_config(None, tmp_path))
+    importer = str(tmp_path / "svc" / "tests" / "test_a.py")
+    directory = os.path.dirname(importer)
+    checked = 0
+    for spec in sorted(specs):
+        expected = R.resolve_symbol(importer, spec)
+        expected_file = os.path.abspath(expected[0]) if expected else None
+        assert graph._resolve(importer, directory, spec) == expected_file, spec
+        checked += expected_file is not None
+    assert checked > 100  # the tree really resolves many of them

@@ -122,6 +122,27 @@ def _line_specs(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(specs)
 
 
+# Per import statement (the same wherever it is met): "" when it names only libraries, "."
+# when what it names depends on the importing directory, else the one first segment of the
+# absolute modules it names.
+_LINE_SHAPES: dict[str, str] = {}
+_UNKNOWN = object()
+
+
+def _line_shape(specs) -> str:
+    first = ""
+    for base, _names in specs:
+        if base[:1] == ".":
+            return "."
+        head = base.split(".", 1)[0]
+        if head in R._LIBRARY_ROOTS:
+            continue
+        if first and head != first:
+            return "."
+        first = head
+    return first
+
+
 class ImportGraph:
     """Per run: each module's summary-token flag and the local modules it imports."""
 
@@ -139,6 +160,7 @@ class ImportGraph:
         self._complete: set[tuple[str, str]] = set()
         self._relevant: dict[str, bool] = {}
         self._submodules: dict[tuple[str, str], bool] = {}
+        self._unlisted: set[str] = set()  # directories that exist but cannot be listed
         # An import statement's targets, by what they depend on (see ``_line_key``).
         self._line_targets: dict[tuple[str, str], tuple[str, ...]] = {}
         self.consulted: set[str] = set()
@@ -199,19 +221,18 @@ class ImportGraph:
         """What an import statement's targets depend on: ``None`` when it names nothing local;
         when every spec is absolute from one first segment, the directory that segment is
         found in (the same for every importer below it), else the importer's directory."""
-        first = None
-        for base, _names in specs:
-            if base[:1] == ".":
-                return (directory, line)
-            head = base.split(".", 1)[0]
-            if head in R._LIBRARY_ROOTS:
-                continue
-            if first is not None and head != first:
-                return (directory, line)
-            first = head
-        if first is None:
+        shape = _LINE_SHAPES.get(line)
+        if shape is None:
+            if len(_LINE_SHAPES) > _LINE_MEMO_LIMIT:
+                _LINE_SHAPES.clear()
+            shape = _LINE_SHAPES[line] = _line_shape(specs)
+        if shape == "":
             return None
-        root = self._root(directory, first)  # memoized
+        if shape == ".":
+            return (directory, line)
+        root = self._roots.get((directory, shape), _UNKNOWN)
+        if root is _UNKNOWN:
+            root = self._root(directory, shape)
         return None if root is None else (root, line)
 
     def _targets(self, path: str, directory: str, specs) -> tuple[str, ...]:
@@ -267,12 +288,72 @@ class ImportGraph:
                 return None  # the resolver finds no directory holding the first segment
             key = (root, spec)
         if key not in self._resolved:
-            try:
-                resolved = R.resolve_symbol(path, spec)
-            except (OSError, ValueError):
-                resolved = None
-            self._resolved[key] = os.path.abspath(resolved[0]) if resolved else None
+            if _CASE_SENSITIVE:
+                self._resolved[key] = self._symbol_file(directory, spec)
+            else:  # names may differ in case from the listings: ask the file system
+                try:
+                    resolved = R.resolve_symbol(path, spec)
+                except (OSError, ValueError):
+                    resolved = None
+                self._resolved[key] = os.path.abspath(resolved[0]) if resolved else None
         return self._resolved[key]
+
+    def _symbol_file(self, directory: str, qual: str) -> str | None:
+        """``resolver.resolve_symbol(importer in directory, qual)[0]``, answered from the
+        directory listings this graph keeps instead of a stat per candidate file."""
+        whole = self._module_file_of(directory, qual)
+        if whole is not None:
+            return whole
+        level = len(qual) - len(qual.lstrip("."))
+        rest = qual[level:]
+        if "." not in rest:
+            return self._module_file_of(directory, "." * level) if level and rest else None
+        return self._module_file_of(directory, qual.rsplit(".", 1)[0])
+
+    def _module_file_of(self, directory: str, spec: str) -> str | None:
+        """``resolver.module_path`` for an importer in ``directory``, from listings."""
+        if not spec or (spec.strip(".") == "" and not spec.startswith(".")):
+            return None
+        level = len(spec) - len(spec.lstrip("."))
+        parts = [p for p in spec[level:].split(".") if p]
+        if level:
+            base = directory
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            if not parts:
+                return (
+                    os.path.join(base, "__init__.py")
+                    if self._is_file(base, "__init__.py")
+                    else None
+                )
+        else:
+            if R.is_library(spec) or not parts:
+                return None
+            base = self._root(directory, parts[0])
+            if base is None:
+                return None
+        for part in parts[:-1]:
+            if not self._is_dir(base, part):
+                return None
+            base = os.path.join(base, part)
+        last = parts[-1]
+        if self._is_file(base, last + ".py"):
+            return os.path.join(base, last + ".py")
+        if self._is_dir(base, last) and self._is_file(os.path.join(base, last), "__init__.py"):
+            return os.path.join(base, last, "__init__.py")
+        return None
+
+    def _is_file(self, directory: str, name: str) -> bool:
+        files = self._entries(directory)[0]
+        if directory in self._unlisted:  # listing refused: the file itself may be reachable
+            return os.path.isfile(os.path.join(directory, name))
+        return name in files
+
+    def _is_dir(self, directory: str, name: str) -> bool:
+        dirs = self._entries(directory)[1]
+        if directory in self._unlisted:
+            return os.path.isdir(os.path.join(directory, name))
+        return name in dirs
 
     def _may_have_submodules(self, directory: str, spec: str) -> bool:
         """False when the directory ``spec`` would name does not exist, so no ``spec.name``
@@ -335,7 +416,8 @@ class ImportGraph:
                         except OSError:
                             continue
             except OSError:
-                pass
+                if os.path.isdir(directory):
+                    self._unlisted.add(directory)
             entries = self._listings[directory] = (frozenset(files), frozenset(dirs))
             if self.project is not None:
                 self.project.listed.add(directory)
