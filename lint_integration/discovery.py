@@ -464,7 +464,9 @@ def _walk(
     while stack:
         directory, absolute = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=_name)
+            # In the order the file system lists them: files are sorted once at the end, and
+            # only the order of subdirectories and links (which link of two wins) matters here.
+            entries = list(os.scandir(directory))
         except OSError as exc:
             result.notices.append(f"{directory}: cannot read directory ({_reason(exc)}); skipped")
             continue
@@ -480,6 +482,7 @@ def _walk(
         inside = absolute if absolute.endswith(os.sep) else absolute + os.sep
         real_inside = real if real.endswith(os.sep) else real + os.sep
         subdirs = []
+        links = []
         for entry in entries:
             name = entry.name
             try:
@@ -503,16 +506,15 @@ def _walk(
                 language = name_language(name)
                 if language is not None and not excluded(name, False):
                     if is_link:
-                        add(below + name, inside + name, None, None, None)
+                        links.append(name)
                     else:
                         add(
                             below + name, inside + name, prefix + name, real_inside + name, language
                         )
+        for name in sorted(links):
+            add(below + name, inside + name, None, None, None)
+        subdirs.sort()
         stack.extend(reversed(subdirs))
-
-
-def _name(entry: os.DirEntry) -> str:
-    return entry.name
 
 
 def _head(path: Path) -> bytes:
