@@ -53,35 +53,39 @@ def _continued(text: str, start: int) -> bool:
     return end >= 1 and text[end - 1] == "\\"
 
 
-def statements(text: str):
+def statements(text: str) -> list[str]:
     """Each logical line that mentions ``import``: continued lines and open parentheses
     joined (a comment or string that fools this only adds candidates)."""
+    out: list[str] = []
+    find, rfind = text.find, text.rfind
     pos = 0
     size = len(text)
     while True:
-        hit = text.find("import", pos)
+        hit = find("import", pos)
         if hit < 0:
-            return
-        start = text.rfind("\n", 0, hit) + 1
+            return out
+        start = rfind("\n", 0, hit) + 1
         # Lines continued into this one belong to the statement too (LF or CRLF endings).
-        while _continued(text, start):
-            start = text.rfind("\n", 0, start - 1) + 1
-        end = text.find("\n", hit)
-        end = size if end < 0 else end
+        while start >= 2 and _continued(text, start):
+            start = rfind("\n", 0, start - 1) + 1
+        end = find("\n", hit)
+        if end < 0:
+            end = size
         line = text[start:end]
-        # Lines this one continues into: backslashes and an unclosed parenthesis.
-        while end < size:
+        # Lines this one continues into: backslashes and an unclosed parenthesis (most
+        # statements have neither).
+        while end < size and ("\\" in line or "(" in line):
             if line.rstrip("\r").endswith("\\"):
-                nxt = text.find("\n", end + 1)
+                nxt = find("\n", end + 1)
                 nxt = size if nxt < 0 else nxt
             elif line.count("(") > line.count(")"):
-                nxt = text.find(")", end)
+                nxt = find(")", end)
                 nxt = size if nxt < 0 else nxt + 1
             else:
                 break
             line, end = line + text[end:nxt], nxt
-        yield line
-        pos = max(end, hit + 6)
+        out.append(line)
+        pos = end if end > hit + 6 else hit + 6
 
 
 def import_lines(text: str) -> list[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]]:
