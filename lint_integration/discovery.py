@@ -173,20 +173,10 @@ class _IgnoreStack:
         return chain
 
     def ignored_abs(self, absolute: str, is_dir: bool) -> bool:
-        """``ignored`` for a normalized absolute path string (the fast path of the walk)."""
-        if not self.enabled or self.git_root is None:
-            return False
-        if not absolute.startswith(self._prefix):
-            return self.ignored(Path(absolute), is_dir)
-        rel = absolute[len(self._prefix) :]
-        if os.sep != "/":
-            rel = rel.replace(os.sep, "/")
-        suffix = "/" if is_dir else ""
-        for offset, spec in self._chain(rel.rpartition("/")[0]):
-            result = spec.check_file(rel[offset:] + suffix)
-            if result.include is not None:
-                return bool(result.include)
-        return False
+        """``ignored`` for a normalized absolute path string."""
+        directory, name = os.path.split(absolute)
+        test = self.ignored_in(directory)
+        return test is not None and test(name, is_dir)
 
     def ignored_in(self, directory: str):
         """``ignored_abs`` for the names in the normalized absolute ``directory``, as a
