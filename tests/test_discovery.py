@@ -149,3 +149,25 @@ def test_missing_path_is_a_notice(write):
     result = discover([root / "nope"], load_config(None, root))
     assert result.files == []
     assert result.notices == [f"{root / 'nope'}: no such file or directory"]
+
+
+def test_a_path_is_shown_the_same_whichever_way_display_path_takes(tmp_path, monkeypatch):
+    from lint_integration.engine import display_path
+
+    monkeypatch.chdir(tmp_path)
+    cwd = str(tmp_path)
+    for path in [
+        "a.py",
+        "tests/a.py",
+        "tests/a b.py",
+        "x/y/z-1.py",
+        "./a.py",
+        "tests/../a.py",
+        "tests//a.py",
+        "tests/.hidden/a.py",
+        "../up.py",
+        "tést.py",
+        "a/b..py",
+    ]:
+        # A ``Path`` always takes the long way (normalize against the working directory).
+        assert display_path(path, cwd) == display_path(Path(path), cwd), path
