@@ -11,7 +11,6 @@ import contextlib
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,6 +211,8 @@ def atomic_write(path: Path, data: bytes, expected: bytes | None = None) -> None
         raise ChangedOnDisk(str(path))
     tmp: str | None = None
     try:
+        import tempfile  # only a write needs it: a check reads
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".li-tmp", dir=target.parent)
         try:
             view = memoryview(data)

@@ -118,3 +118,26 @@ def test_clean_imports_no_parser(write):
     heavy, done = heavy_after(["clean"], root)
     assert done.stdout.startswith("No cache at")
     assert heavy == []
+
+
+def test_a_check_imports_none_of_the_other_commands(write):
+    """``fix``, ``init``, ``clean`` and ``inventory`` are imported only when they run (or when
+    help lists them): a check, the command pre-commit runs, pays for none of them."""
+    root = write({"pyproject.toml": "[tool.lint-integration]\n", **QUIET_TREE})
+    probe = (
+        "import sys\nfrom lint_integration.cli import main\n"
+        "try:\n    main(sys.argv[1:], prog_name='lint-integration')\nexcept SystemExit:\n    pass\n"
+        "print('LOADED=' + ','.join(sorted(m for m in sys.modules "
+        "if m.startswith('lint_integration.cli_') or m == 'tempfile')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "check", "--no-cache", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
+        timeout=120,
+    )
+    loaded = [line for line in done.stdout.splitlines() if line.startswith("LOADED=")]
+    assert loaded, done.stderr
+    assert loaded[-1] == "LOADED=lint_integration.cli_report"
