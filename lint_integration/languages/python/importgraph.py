@@ -16,8 +16,11 @@ stage decides it without parsing anything:
   import, a value computed from an imported one).
 - So the file needs analysis exactly when its import graph reaches a module with an own token.
   Imports are found by a regex over every statement that mentions ``import`` (strings and
-  comments only add candidates) and resolved with the analysis's own resolver; each reachable
-  module is read once per run.
+  comments only add candidates) and resolved the way the analysis's own resolver resolves them
+  (``resolver.resolve_symbol``), answered from the directory listings the graph keeps (a test
+  holds the two equal); each import statement is resolved once per directory, or once per run
+  when the modules it names are found from one root, and each reachable module is read once per
+  run.
 """
 
 from __future__ import annotations
