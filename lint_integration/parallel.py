@@ -349,7 +349,8 @@ class Stream:
             listed: set[str] = set()
             for future in self._futures:
                 done, seen_files, seen_dirs = future.result()
-                by_index.update(done)
+                for index, result in done:
+                    by_index[index] = _unpacked(result)
                 consulted |= seen_files
                 listed |= seen_dirs
         except (BrokenProcessPool, OSError):
@@ -393,7 +394,7 @@ def _spread(files, workers, config, selection, options, cwd):
                 outcomes = executor.map(_process_block, blocks)
             for block, seen_files, seen_dirs in outcomes:
                 for index, result in block:
-                    results[index] = result
+                    results[index] = _unpacked(result)
                 consulted |= seen_files
                 listed |= seen_dirs
     except (BrokenProcessPool, OSError) as exc:
@@ -402,9 +403,29 @@ def _spread(files, workers, config, selection, options, cwd):
 
 
 def _process_block(block: list[tuple[int, SourceFile]]):
+    """Check a block of files; a file with nothing to say comes back as its display path
+    alone (most files: ``_unpacked`` makes its result again)."""
     assert _RUNNER is not None
-    done = [(index, _RUNNER.process(index, file)) for index, file in block]
+    done = []
+    for index, file in block:
+        result = _RUNNER.process(index, file)
+        done.append((index, result.path if _plain(result) else result))
     return (done, *_RUNNER.seen())
+
+
+def _plain(result) -> bool:
+    return not (
+        result.findings or result.suppressed or result.notices or result.parsed or result.crash
+    )
+
+
+def _unpacked(result):
+    """A result as ``_process_block`` sent it back."""
+    if isinstance(result, str):
+        from lint_integration.engine import FileResult
+
+        return FileResult(result)
+    return result
 
 
 # -- spreading only the parsing --------------------------------------------------------------
