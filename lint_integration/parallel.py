@@ -164,7 +164,10 @@ class Runner:
             self.cache.store_result(task.key, task.digest, deps.items(), result)
 
     def seen(self) -> tuple[set[str], set[str]]:
-        """Files read and directories listed so far that were not reported yet."""
+        """Files read and directories listed so far that were not reported yet (only a run
+        with the cache on remembers them, for its warm-run manifest)."""
+        if self.cache is None:
+            return set(), set()
         project = self.project
         files = project.consulted - self._sent_files
         dirs = project.listed - self._sent_dirs
