@@ -17,7 +17,7 @@ from lint_integration.classify import (
     role_matcher,
 )
 from lint_integration.config import Config
-from lint_integration.textio import NotRead, escapes, read_file
+from lint_integration.textio import NotRead, absolute_path, escapes, read_file
 
 if TYPE_CHECKING:
     import pathspec
@@ -282,8 +282,7 @@ def discover(
     cwd = os.getcwd()
 
     def absolute(path) -> str:
-        """``os.path.abspath`` without a ``getcwd`` call per path."""
-        return os.path.normpath(os.path.join(cwd, path))
+        return absolute_path(path, cwd)
 
     def rel_abs(absolute: str) -> str:
         """``rel`` of a normalized absolute path string (string operations only)."""

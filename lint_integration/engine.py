@@ -26,6 +26,7 @@ from lint_integration.textio import (
     NotRead,
     SourceError,
     SourceText,
+    absolute_path,
     decode,
     read_file,
     split_lines,
@@ -60,12 +61,6 @@ _PLAIN_RELATIVE = re.compile(
     r"(?:[A-Za-z0-9_\-+@=,~][A-Za-z0-9_.\-+@=,~ ]*/)*"
     r"[A-Za-z0-9_\-+@=,~][A-Za-z0-9_.\-+@=,~ ]*"
 )
-
-
-def absolute_path(path: Path | str, cwd: str) -> str:
-    """``os.path.abspath`` against a known working directory (no ``getcwd`` per call)."""
-    path = os.fspath(path)
-    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
 @dataclass

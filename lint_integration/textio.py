@@ -111,6 +111,12 @@ class NotRead(Exception):
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
+def absolute_path(path: str | os.PathLike, cwd: str) -> str:
+    """``os.path.abspath`` against a known working directory (no ``getcwd`` per call)."""
+    path = os.fspath(path)
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
+
+
 def escapes(path: str | os.PathLike, root: str, real_dirs: dict[str, str] | None = None) -> bool:
     """True when ``path`` reaches through a symlink to a place outside ``root`` (a real path).
 

@@ -172,15 +172,8 @@ class ImportGraph:
         self._line_targets: dict[tuple[str, str], tuple[str, ...]] = {}
         self.consulted: set[str] = set()
         self._real_root = os.path.realpath(config.root)
-        self._cwd = os.getcwd()
+        self.cwd = os.getcwd()  # the run's: paths are made absolute without a getcwd each
         self._real_dirs: dict[str, str] = {}  # for this run's link checks
-
-    def absolute(self, path: str) -> str:
-        """``os.path.abspath`` against the working directory of the run (no ``getcwd`` per
-        file)."""
-        if os.path.isabs(path):
-            return os.path.normpath(path)
-        return os.path.normpath(os.path.join(self._cwd, path))
 
     def _node(self, path: str) -> tuple[bool, tuple[str, ...]]:
         node = self._nodes.get(path)
@@ -547,6 +540,7 @@ class _WholeWords:
 def prescreen(raw: bytes, file, config, project) -> bool:
     """False only when no Python rule can report in ``file`` (``raw`` passed ``might_match``)."""
     from lint_integration.languages.python import CROSS_MODULE_ROLES, kept_for_imports_only
+    from lint_integration.textio import absolute_path
 
     if project is None:
         return True
@@ -556,5 +550,5 @@ def prescreen(raw: bytes, file, config, project) -> bool:
         return True  # the file's own tokens (env reads, the mode, toggles)
     if file.role not in CROSS_MODULE_ROLES:
         return False  # outside suites and runners a file is analysed on its own
-    path = graph.absolute(file.location)
+    path = absolute_path(file.location, graph.cwd)
     return graph.reaches_env(graph.local_imports(path, raw, lines))
