@@ -314,34 +314,42 @@ class ImportGraph:
         """``resolver.module_path`` for an importer in ``directory``, from listings."""
         if not spec or (spec.strip(".") == "" and not spec.startswith(".")):
             return None
-        level = len(spec) - len(spec.lstrip("."))
-        parts = [p for p in spec[level:].split(".") if p]
-        if level:
-            base = directory
-            for _ in range(level - 1):
-                base = os.path.dirname(base)
-            if not parts:
-                return (
-                    os.path.join(base, "__init__.py")
-                    if self._is_file(base, "__init__.py")
-                    else None
-                )
-        else:
-            if R.is_library(spec) or not parts:
-                return None
-            base = self._root(directory, parts[0])
-            if base is None:
-                return None
-        for part in parts[:-1]:
-            if not self._is_dir(base, part):
-                return None
-            base = os.path.join(base, part)
+        relative = spec.startswith(".")
+        if not relative and R.is_library(spec):
+            return None
+        base, parts = self._spec_start(directory, spec)
+        if relative and not parts:
+            return os.path.join(base, "__init__.py") if self._is_file(base, "__init__.py") else None
+        base = self._package_dir(base, parts[:-1]) if base is not None and parts else None
+        if base is None:
+            return None
         last = parts[-1]
         if self._is_file(base, last + ".py"):
             return os.path.join(base, last + ".py")
         if self._is_dir(base, last) and self._is_file(os.path.join(base, last), "__init__.py"):
             return os.path.join(base, last, "__init__.py")
         return None
+
+    def _spec_start(self, directory: str, spec: str) -> tuple[str | None, list[str]]:
+        """Where the resolver starts looking for ``spec`` imported from ``directory`` (the
+        package a relative spec climbs to, the root an absolute one is found in; ``None``
+        when no root holds it), and the dotted parts to look for below it."""
+        level = len(spec) - len(spec.lstrip("."))
+        parts = [p for p in spec[level:].split(".") if p]
+        if level:
+            base = directory
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return base, parts
+        return (self._root(directory, parts[0]) if parts else None), parts
+
+    def _package_dir(self, base: str, parts: list[str]) -> str | None:
+        """The directory ``base/parts...``, or ``None`` when one of them is not there."""
+        for part in parts:
+            if not self._is_dir(base, part):
+                return None
+            base = os.path.join(base, part)
+        return base
 
     def _is_file(self, directory: str, name: str) -> bool:
         files = self._entries(directory)[0]
@@ -374,23 +382,10 @@ class ImportGraph:
     def _may_have_submodules_new(self, directory: str, spec: str) -> bool:
         if not _CASE_SENSITIVE:
             return True
-        level = len(spec) - len(spec.lstrip("."))
-        parts = [p for p in spec[level:].split(".") if p]
-        if level:
-            current = directory
-            for _ in range(level - 1):
-                current = os.path.dirname(current)
-        else:
-            if not parts:
-                return True
-            current = self._root(directory, parts[0])
-            if current is None:
-                return False
-        for part in parts:
-            if part not in self._entries(current)[1]:
-                return False
-            current = os.path.join(current, part)
-        return True
+        base, parts = self._spec_start(directory, spec)
+        if not spec.startswith(".") and not parts:
+            return True
+        return base is not None and self._package_dir(base, parts) is not None
 
     def _shadowed(self, module_file: str) -> bool:
         """Whether ``pkg/mod.py`` has a ``pkg/mod`` directory beside it (the resolver would look
