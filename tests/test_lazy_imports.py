@@ -47,18 +47,25 @@ QUIET_TREE = {
 }
 
 
-def heavy_after(args: list[str], cwd: Path) -> tuple[list[str], subprocess.CompletedProcess]:
+def probed(probe: str, marker: str, args: list[str], cwd: Path):
+    """Run ``probe`` (the CLI, then a report line ``marker=...``) in a fresh interpreter: the
+    report and the finished process."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        [sys.executable, "-c", probe, *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
         timeout=120,
     )
-    marker = [line for line in done.stdout.splitlines() if line.startswith("HEAVY=")]
-    assert marker, done.stderr
-    return json.loads(marker[-1][len("HEAVY=") :]), done
+    lines = [line for line in done.stdout.splitlines() if line.startswith(f"{marker}=")]
+    assert lines, done.stderr
+    return lines[-1][len(marker) + 1 :], done
+
+
+def heavy_after(args: list[str], cwd: Path) -> tuple[list[str], subprocess.CompletedProcess]:
+    heavy, done = probed(PROBE, "HEAVY", args, cwd)
+    return json.loads(heavy), done
 
 
 @pytest.mark.parametrize(
@@ -130,14 +137,5 @@ def test_a_check_imports_none_of_the_other_commands(write):
         "print('LOADED=' + ','.join(sorted(m for m in sys.modules "
         "if m.startswith('lint_integration.cli_') or m == 'tempfile')))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, "check", "--no-cache", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},
-        timeout=120,
-    )
-    loaded = [line for line in done.stdout.splitlines() if line.startswith("LOADED=")]
-    assert loaded, done.stderr
-    assert loaded[-1] == "LOADED=lint_integration.cli_report"
+    loaded, _done = probed(probe, "LOADED", ["check", "--no-cache", "."], root)
+    assert loaded == "lint_integration.cli_report"
