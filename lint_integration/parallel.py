@@ -196,11 +196,14 @@ def check_files(
         if streamed is not None:
             return streamed
     workers = spread_size(len(files), options.jobs)
-    if workers:
-        try:
-            return _spread(files, workers, config, selection, options, cwd)
-        except _PoolFailed:
-            pass  # a worker died or none could start: do it all here
+    if workers:  # the whole list at once, as discovery would have announced it
+        stream = Stream(config, selection, options, cwd, workers)
+        for file in files:
+            stream.add(file)
+        spread = stream.finish(files)
+        if spread is not None:
+            return spread
+        # a worker died or none could start: do it all here
     runner = Runner(config, selection, options, cwd)
     results: list = [None] * len(files)
     pending: list[Task] = []
@@ -222,10 +225,6 @@ def check_files(
                 consulted.add(key)
     more_files, more_dirs = runner.seen()
     return results, consulted | more_files, listed | more_dirs
-
-
-class _PoolFailed(Exception):
-    pass
 
 
 @contextlib.contextmanager
@@ -258,7 +257,7 @@ def _warm(files: list[SourceFile]) -> None:
             warm()
 
 
-# -- spreading a run while discovery walks -------------------------------------------------
+# -- spreading a whole run, while discovery walks or after ---------------------------------
 
 
 class Stream:
@@ -269,12 +268,13 @@ class Stream:
     workers are started and take blocks of files as they are found, so the walk, reading,
     prefiltering and parsing share the cores. ``finish`` hands the results back in the order
     of the final (sorted) file list; a run that never found enough files was never spread and
-    is checked as usual.
+    is checked as usual. A list known in advance (``fix``, ``--since``) is spread by announcing
+    all of it at once.
     """
 
-    def __init__(self, config, selection, options, cwd: str) -> None:
+    def __init__(self, config, selection, options, cwd: str, workers: int | None = None) -> None:
         self._args = (config, selection, options, cwd)
-        self._jobs = _jobs(options.jobs)
+        self._jobs = workers or _jobs(options.jobs)
         self._found: list[SourceFile] = []
         self._sent = 0
         self._futures: list = []
@@ -372,37 +372,6 @@ class Stream:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
-
-
-# -- spreading a whole run -------------------------------------------------------------------
-
-
-def _spread(files, workers, config, selection, options, cwd):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    size = max(BLOCK, len(files) // (workers * BLOCKS_PER_WORKER))
-    indexed = list(enumerate(files))
-    blocks = [indexed[i : i + size] for i in range(0, len(indexed), size)]
-    context = multiprocessing.get_context("fork")
-    results: list = [None] * len(files)
-    consulted: set[str] = set()
-    listed: set[str] = set()
-    try:
-        with ProcessPoolExecutor(
-            workers, context, _init_runner, (config, selection, options, cwd, None)
-        ) as executor:
-            with _frozen_for_fork(files):
-                outcomes = executor.map(_process_block, blocks)
-            for block, seen_files, seen_dirs in outcomes:
-                for index, result in block:
-                    results[index] = _unpacked(result)
-                consulted |= seen_files
-                listed |= seen_dirs
-    except (BrokenProcessPool, OSError) as exc:
-        raise _PoolFailed from exc
-    return results, consulted, listed
 
 
 def _process_block(block: list[tuple[int, SourceFile]]):
