@@ -111,28 +111,39 @@ def _find(key: str) -> dict | None:
         return entry if isinstance(entry, dict) and entry.get("key") == key else None
 
 
-def _stamp(path: str, directory: bool = False) -> list | None:
+def stamp(path: str, directory: bool = False) -> tuple[int, int, int] | None:
+    """What tells that a file (or, with ``directory``, a directory's list of names) changed:
+    ``(mtime_ns, size, inode)``, size 0 for a directory; ``None`` when it is not there."""
     try:
         st = os.stat(path)
     except OSError:
         return None
     if directory:
-        return [st.st_mtime_ns, 0, st.st_ino] if stat.S_ISDIR(st.st_mode) else None
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
+        return (st.st_mtime_ns, 0, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def unchanged(dirs, paths) -> bool:
+    """Whether every ``(directory, stamp)`` and ``(path, stamp)`` recorded still holds. A path
+    recorded as absent is not looked at again while its directory is unchanged: adding it would
+    have changed the directory."""
+    same = set()
+    for path, recorded in dirs:
+        if stamp(path, True) != recorded:
+            return False
+        same.add(path)
+    for path, recorded in paths:
+        if recorded is None and os.path.dirname(path) in same:
+            continue
+        if stamp(path) != recorded:
+            return False
+    return True
 
 
 def _valid(entry: dict) -> bool:
     try:
-        unchanged = set()
-        for path, stamp in entry["dirs"]:
-            if _stamp(path, True) != stamp:
-                return False
-            unchanged.add(path)
-        for path, stamp in entry["paths"]:
-            if stamp is None and os.path.dirname(path) in unchanged:
-                continue  # still absent: adding it would have changed its directory
-            if _stamp(path) != stamp:
-                return False
+        if not unchanged(entry["dirs"], entry["paths"]):
+            return False
         for path, exists in entry["exist"]:
             if os.path.lexists(path) != exists:
                 return False
@@ -233,18 +244,18 @@ def _remember(key: str, status: int, stdout: bytes, stderr: bytes) -> None:
         return
     dirs, paths = manifest.recorded
     configs, gits = _config_candidates(manifest)
-    config_stamps = [(p, _stamp(p)) for p in sorted(configs)]
+    config_stamps = [(p, stamp(p)) for p in sorted(configs)]
     limit = manifest.started_ns - manifest_module.RACY_NS
     if any(stamp is not None and stamp[0] >= limit for _path, stamp in config_stamps):
         return  # a config file changed a moment ago: not trusted yet
-    extra = config_stamps + [(p, _stamp(p)) for p in sorted(_tool_files())]
+    extra = config_stamps + [(p, stamp(p)) for p in sorted(_tool_files())]
     entry = {
         "key": key,
         "status": status,
         "stdout": stdout.decode("utf-8", "surrogateescape"),
         "stderr": stderr.decode("utf-8", "surrogateescape"),
-        "dirs": [[p, list(s)] for p, s in dirs],
-        "paths": [[p, list(s) if s else None] for p, s in paths] + [[p, s] for p, s in extra],
+        "dirs": list(dirs),
+        "paths": [*paths, *extra],
         "exist": [[p, os.path.lexists(p)] for p in sorted(gits)],
     }
     import marshal

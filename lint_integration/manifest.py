@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,30 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from lint_integration.cache import Cache, tool_stamp
+from lint_integration.fast import stamp as file_stamp
+from lint_integration.fast import unchanged
 
 # How much older than the run's start every recorded timestamp must be (file systems that
 # round timestamps to seconds included).
 RACY_NS = 2_000_000_000
 # The manifest this process loaded or saved last (the entry point remembers its output).
 LAST: Manifest | None = None
-
-
-def _stat(path: str) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def _dir_stamp(path: str) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(st.st_mode):
-        return None
-    return (st.st_mtime_ns, 0, st.st_ino)
 
 
 @dataclass
@@ -82,16 +65,8 @@ class Manifest:
             return False
         if key != self.key:
             return False
-        unchanged = set()
-        for path, stamp in dirs:
-            if _dir_stamp(path) != stamp:
-                return False
-            unchanged.add(path)
-        for path, stamp in paths:
-            if stamp is None and os.path.dirname(path) in unchanged:
-                continue  # still absent: adding it would have changed its directory
-            if _stat(path) != stamp:
-                return False
+        if not unchanged(dirs, paths):
+            return False
         self.files, self.notices, self.result = LazyFiles(files), notices, result
         self.recorded = (dirs, paths)
         global LAST
@@ -110,14 +85,14 @@ class Manifest:
         limit = self.started_ns - RACY_NS
         dirs = []
         for path in sorted(set(self.dirs)):
-            stamp = _dir_stamp(path)
+            stamp = file_stamp(path, directory=True)
             if stamp is None or stamp[0] >= limit:
                 return False
             dirs.append((path, stamp))
         paths = []
         wanted = {os.path.abspath(f.path) for f in files} | self.paths | extra
         for path in sorted(wanted):
-            stamp = _stat(path)
+            stamp = file_stamp(path)
             if stamp is not None and stamp[0] >= limit:
                 return False
             paths.append((path, stamp))
