@@ -17,7 +17,7 @@ from lint_integration.classify import (
     role_matcher,
 )
 from lint_integration.config import Config
-from lint_integration.textio import NotRead, absolute_path, escapes, read_file
+from lint_integration.textio import NotRead, absolute_path, escapes, read_file, real_dir
 
 if TYPE_CHECKING:
     import pathspec
@@ -326,10 +326,7 @@ def discover(
         if is_link:
             return str(path.resolve(strict=True))
         directory, name = os.path.split(full or absolute(path))
-        real_dir = real_dirs.get(directory)
-        if real_dir is None:
-            real_dir = real_dirs[directory] = os.path.realpath(directory)
-        return os.path.join(real_dir, name)
+        return os.path.join(real_dir(directory, real_dirs), name)
 
     deferred: list[tuple[Path, Path]] = []
 
@@ -460,9 +457,7 @@ def _walk(
             result.notices.append(f"{directory}: cannot read directory ({_reason(exc)}); skipped")
             continue
         result.dirs.append(absolute)
-        real = real_dirs.get(absolute)
-        if real is None:
-            real = real_dirs[absolute] = os.path.realpath(absolute)
+        real = real_dir(absolute, real_dirs)
         if not any(entry.name == ".gitignore" for entry in entries):
             without_ignore_file.add(absolute)
         excluded, prefix = excluded_in(absolute)

@@ -139,10 +139,25 @@ def _realpath(absolute: str, real_dirs: dict[str, str]) -> str:
             return os.path.realpath(absolute)
     except OSError:
         return os.path.realpath(absolute)
+    return os.path.join(real_dir(directory, real_dirs), name)
+
+
+def real_dir(directory: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath`` of a normalized absolute directory, memoized in ``real_dirs``: a
+    directory that is not itself a link resolves to its parent's real path plus its name (one
+    ``lstat``, not one per component)."""
     real = real_dirs.get(directory)
-    if real is None:
-        real = real_dirs[directory] = os.path.realpath(directory)
-    return os.path.join(real, name)
+    if real is not None:
+        return real
+    parent, name = os.path.split(directory)
+    try:
+        plain = bool(name) and parent != directory and not stat.S_ISLNK(os.lstat(directory).st_mode)
+    except OSError:
+        plain = False
+    real_dirs[directory] = real = (
+        os.path.join(real_dir(parent, real_dirs), name) if plain else os.path.realpath(directory)
+    )
+    return real
 
 
 def read_file(

@@ -139,3 +139,41 @@ def test_a_check_imports_none_of_the_other_commands(write):
     )
     loaded, _done = probed(probe, "LOADED", ["check", "--no-cache", "."], root)
     assert loaded == "lint_integration.cli_report"
+
+
+def test_warming_the_python_frontend_imports_all_a_check_of_a_suite_needs(write):
+    """Workers are forked after ``warm``: what a parse and the rules import later is imported
+    again in every worker, so ``warm`` must leave nothing of ours for them to import."""
+    root = write(
+        {
+            "pyproject.toml": "[tool.lint-integration]\n",
+            "services/orders/tests/flags.py": "import os\n\nLIVE = os.getenv('ORDERS_DB_URL')\n",
+            "services/orders/tests/test_db.py": (
+                "import os\n\nimport pytest\n\nfrom flags import LIVE\n\n"
+                "MODE = os.environ.get('INTEGRATION_MODE')\n\n\n"
+                "@pytest.mark.skipif(not LIVE, reason='no db')\n"
+                "def test_db():\n    assert os.environ['ORDERS_DATABASE_URL']\n"
+            ),
+        }
+    )
+    probe = (
+        "import sys\nfrom pathlib import Path\n"
+        "from lint_integration.config import load_config\n"
+        "from lint_integration.discovery import discover\n"
+        "from lint_integration.engine import RuleSelection, RunOptions\n"
+        "from lint_integration.languages.python import warm\n"
+        "from lint_integration.parallel import Runner\n"
+        "config = load_config(Path('pyproject.toml'))\n"
+        "files = discover([Path('.')], config).files\n"
+        "warm()\n"
+        "runner = Runner(config, RuleSelection(config), RunOptions(cache=False), '.')\n"
+        "before = set(sys.modules)\n"
+        "results = [runner.process(i, f) for i, f in enumerate(files)]\n"
+        "print('RULES=' + ','.join(sorted({f.rule for r in results for f in r.findings})))\n"
+        "print('LATE=' + ','.join(sorted(m for m in set(sys.modules) - before "
+        "if m.startswith('lint_integration'))))\n"
+    )
+    rules, done = probed(probe, "RULES", [], root)
+    assert {"no-skip-on-env", "mode-via-helper"} <= set(rules.split(",")), done.stdout
+    late, _done = probed(probe, "LATE", [], root)
+    assert late == ""

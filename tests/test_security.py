@@ -261,3 +261,32 @@ def test_config_is_data_only(trapped, body):
     if proc.returncode == 2:
         assert len(proc.stderr.splitlines()) == 1
     assert sorted(os.listdir(marker)) == []
+
+
+def test_directories_resolve_as_realpath_does_one_link_at_a_time(linked, tmp_path):
+    """The link checks resolve a directory from its parent's real path; through links to
+    directories, chains of links, dangling links and missing directories the answer is still
+    ``os.path.realpath``'s."""
+    from lint_integration.textio import real_dir
+
+    tree, outside = linked
+    tests = tree / "services/orders/tests"
+    (tree / "alias").symlink_to(tests.parent, target_is_directory=True)
+    (tree / "chain").symlink_to("alias", target_is_directory=True)
+    (tree / "dangling").symlink_to(tmp_path / "missing")
+    (outside / "shared/deeper").mkdir()
+    probes = [
+        tests,
+        tests / "shared",
+        tests / "shared/deeper",
+        tree / "alias/tests",
+        tree / "chain/tests/shared/deeper",
+        tree / "dangling",
+        tree / "dangling/below",
+        tree / "not-there/below",
+        tree / "services",
+    ]
+    memo: dict[str, str] = {}
+    for probe in probes:  # one memo for all: later answers build on earlier ones
+        directory = os.path.abspath(probe)
+        assert real_dir(directory, memo) == os.path.realpath(directory), probe

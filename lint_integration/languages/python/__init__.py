@@ -187,7 +187,14 @@ def analyze(ctx) -> PythonAnalysis:
 
 def warm() -> None:
     """Import what checking a file may need (before worker processes are forked)."""
-    from lint_integration.languages.python import analysis, importgraph, summary  # noqa: F401
+    from lint_integration.languages import envfacts  # noqa: F401
+    from lint_integration.languages.python import (  # noqa: F401
+        analysis,
+        importgraph,
+        report,
+        summary,
+        usage,
+    )
 
 
 def prescreen(raw: bytes, file, config, project) -> bool:
