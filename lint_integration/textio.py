@@ -142,16 +142,25 @@ def _realpath(absolute: str, real_dirs: dict[str, str]) -> str:
     return os.path.join(real_dir(directory, real_dirs), name)
 
 
+_STEPWISE = os.name != "nt"
+
+
 def real_dir(directory: str, real_dirs: dict[str, str]) -> str:
     """``os.path.realpath`` of a normalized absolute directory, memoized in ``real_dirs``: a
     directory that is not itself a link resolves to its parent's real path plus its name (one
-    ``lstat``, not one per component)."""
+    ``lstat``, not one per component). On Windows, where a junction is no link to ``lstat``, each
+    directory is resolved whole."""
     real = real_dirs.get(directory)
     if real is not None:
         return real
     parent, name = os.path.split(directory)
     try:
-        plain = bool(name) and parent != directory and not stat.S_ISLNK(os.lstat(directory).st_mode)
+        plain = (
+            _STEPWISE
+            and bool(name)
+            and parent != directory
+            and not stat.S_ISLNK(os.lstat(directory).st_mode)
+        )
     except OSError:
         plain = False
     real_dirs[directory] = real = (
