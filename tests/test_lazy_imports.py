@@ -169,11 +169,12 @@ def test_warming_the_python_frontend_imports_all_a_check_of_a_suite_needs(write)
         "runner = Runner(config, RuleSelection(config), RunOptions(cache=False), '.')\n"
         "before = set(sys.modules)\n"
         "results = [runner.process(i, f) for i, f in enumerate(files)]\n"
-        "print('RULES=' + ','.join(sorted({f.rule for r in results for f in r.findings})))\n"
-        "print('LATE=' + ','.join(sorted(m for m in set(sys.modules) - before "
-        "if m.startswith('lint_integration'))))\n"
+        "rules = sorted({f.rule for r in results for f in r.findings})\n"
+        "late = sorted(m for m in set(sys.modules) - before if m.startswith('lint_integration'))\n"
+        "import json\n"
+        "print('SEEN=' + json.dumps({'rules': rules, 'late': late}))\n"
     )
-    rules, done = probed(probe, "RULES", [], root)
-    assert {"no-skip-on-env", "mode-via-helper"} <= set(rules.split(",")), done.stdout
-    late, _done = probed(probe, "LATE", [], root)
-    assert late == ""
+    seen, done = probed(probe, "SEEN", [], root)
+    seen = json.loads(seen)
+    assert {"no-skip-on-env", "mode-via-helper"} <= set(seen["rules"]), done.stdout
+    assert seen["late"] == []
