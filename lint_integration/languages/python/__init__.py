@@ -142,25 +142,12 @@ def might_match(raw: bytes, role: str, config) -> bool:
 
     # What the import statements may name (strings and comments only add candidates).
     lines = import_lines(raw.decode("utf-8", "replace"))
-    local = _NAMES_LOCAL
-    for line, specs in lines:
-        found = local.get(line)
-        if found is None:
-            if len(local) > _LOCAL_MEMO_LIMIT:
-                local.clear()
-            found = local[line] = any(
-                base[:1] == "." or base.split(".", 1)[0] not in _LIBRARIES for base, _ in specs
-            )
-        if found:
-            _IMPORTS_ONLY[:] = [(raw, lines)]  # ``prescreen`` starts from these
-            return True
+    for _line, specs in lines:
+        for base, _names in specs:
+            if base[:1] == "." or base.split(".", 1)[0] not in _LIBRARIES:
+                _IMPORTS_ONLY[:] = [(raw, lines)]  # ``prescreen`` starts from these
+                return True
     return False
-
-
-# Per import statement met in this process: whether it may name a local module (a tree repeats
-# its import lines across hundreds of files).
-_NAMES_LOCAL: dict[str, bool] = {}
-_LOCAL_MEMO_LIMIT = 100_000
 
 
 # The last content ``might_match`` kept only for its imports (no token of its own), by
