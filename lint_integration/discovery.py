@@ -16,7 +16,7 @@ from lint_integration.classify import (
     needs_head,
     role_matcher,
 )
-from lint_integration.config import Config
+from lint_integration.config import PATHSPEC_BACKEND, Config, gitignore_spec
 from lint_integration.textio import NotRead, absolute_path, escapes, read_file, real_dir
 
 if TYPE_CHECKING:
@@ -133,10 +133,8 @@ class _IgnoreStack:
                 origins.append((file, number))
         spec = None
         if lines:
-            import pathspec  # imported on first use: a warm run may never need it
-
             try:
-                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                spec = gitignore_spec(lines)
             except Exception:  # a pattern pathspec cannot compile: drop it, say which
                 spec = self._without_bad_patterns(lines, origins)
         self._cache[directory] = spec
@@ -151,11 +149,11 @@ class _IgnoreStack:
         cwd = os.getcwd() + os.sep
         for line, (file, number) in zip(lines, origins, strict=True):
             try:
-                patterns.extend(pathspec.GitIgnoreSpec.from_lines([line]).patterns)
+                patterns.extend(gitignore_spec([line]).patterns)
             except Exception as exc:
                 shown = file[len(cwd) :] if file.startswith(cwd) else file
                 self.errors.append(f"{shown}:{number}: ignoring bad pattern {line!r}: {exc}")
-        return pathspec.GitIgnoreSpec(patterns)
+        return pathspec.GitIgnoreSpec(patterns, backend=PATHSPEC_BACKEND)
 
     def _chain(self, parent: str) -> list[tuple[int, pathspec.PathSpec]]:
         """``(offset of the directory's part of the path, spec)`` for ``parent``'s ancestors."""

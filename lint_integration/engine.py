@@ -334,9 +334,9 @@ class RuleSelection:
 
 
 def _glob_spec(glob: str):
-    import pathspec
+    from lint_integration.config import gitignore_spec
 
-    return pathspec.GitIgnoreSpec.from_lines([glob])
+    return gitignore_spec([glob])
 
 
 class FileCrash(Exception):

@@ -40,6 +40,37 @@ def test_nested_gitignores_negation_and_info_exclude(write):
     assert "secret_test.py" not in found
 
 
+def test_a_walk_builds_no_hyperscan_database_for_its_ignore_files(write, monkeypatch):
+    """pathspec matches with Hyperscan when it is installed (the ``fast`` extra installs it),
+    compiling a database for every ignore file and glob list up front (about 25 ms each); a
+    walk keeps to pathspec's own backend and still honours negations."""
+    import hyperscan
+
+    built = []
+    database = hyperscan.Database
+
+    def counted(*args, **kwargs):
+        built.append(args)
+        return database(*args, **kwargs)
+
+    monkeypatch.setattr(hyperscan, "Database", counted)
+    root = write(
+        {
+            ".git/info/exclude": "*.log\n",
+            ".gitignore": "generated/\n",
+            "services/a/.gitignore": "tmp_*.py\n!tmp_keep.py\n",
+            "services/a/tests/tmp_x.py": "",
+            "services/a/tests/tmp_keep.py": "",
+            "services/b/tests/test_b.py": "",
+            "services/c/tests/test_c.py": "",
+            "generated/test_gen.py": "",
+        }
+    )
+    found = rels(root, extend_exclude=("services/c/",), include=("*.py", "!skip_*.py"))
+    assert found == ["services/a/tests/tmp_keep.py", "services/b/tests/test_b.py"]
+    assert built == []
+
+
 def test_default_excludes_skip_venvs_node_modules_and_caches(write):
     root = write(
         {
