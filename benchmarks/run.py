@@ -93,31 +93,19 @@ REINSTALL = ("--force-reinstall",)
 
 
 def installed_copy() -> list[str]:
-    """lint-integration as users install it (``pip install .``, as the README's quick start
-    does), in a private virtualenv under ``benchmarks/.work``: an editable install puts an
-    import hook in front of every start (about 10 ms), which no user pays."""
+    """lint-integration as users install it (``pip install '.[fast]'``, as the README's quick
+    start does), in a private virtualenv under ``benchmarks/.work``: an editable install puts
+    an import hook in front of every start (about 10 ms), which no user pays."""
     venv = HERE / ".work" / "venv"
     python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    project = f"{HERE.parent}[fast]"
     if not python.exists():
         log(f"installing lint-integration into {venv} (once)")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", str(HERE.parent)], check=True
-        )
-    else:  # this checkout as it is now; its dependencies are already there
-        subprocess.run(
-            [
-                str(python),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--no-deps",
-                *REINSTALL,
-                str(HERE.parent),
-            ],
-            check=True,
-        )
+    # Its dependencies as this checkout names them now, then this checkout as it is now.
+    pip = [str(python), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, project], check=True)
+    subprocess.run([*pip, "--no-deps", *REINSTALL, project], check=True)
     return [str(python.parent / "lint-integration")]
 
 

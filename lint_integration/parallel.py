@@ -247,14 +247,15 @@ def _frozen_for_fork(files: list[SourceFile]) -> Iterator[None]:
 
 
 def _warm(files: list[SourceFile]) -> None:
-    """Import the frontends ``files`` need (and what their checks import)."""
-    from lint_integration.languages import frontend
+    """Import the frontends ``files`` need (and what their checks and prefilters import)."""
+    from lint_integration.languages import envfacts, frontend
 
     for language in {file.language for file in files}:
         module = frontend(language)
         warm = getattr(module, "warm", None)
         if warm is not None:
             warm()
+    envfacts.warm()
 
 
 # -- spreading a whole run, while discovery walks or after ---------------------------------

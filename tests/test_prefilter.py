@@ -341,6 +341,53 @@ def test_the_second_stage_follows_imports(imports, files, kept, tmp_path):
         assert [f.rule for f in found] == ["no-skip-on-env"]
 
 
+@pytest.mark.parametrize(("end", "kept"), [(HELPERS, True), ("LIVE = False\n", False)])
+def test_the_graph_does_not_read_again_a_module_the_prefilter_read(
+    end, kept, tmp_path, monkeypatch
+):
+    """A helper module that is a file of the run too, staged before the suite that imports
+    it: the graph answers from what the prefilter found in it, reads it once, and still
+    follows it to the module it imports (which reads the environment, or not)."""
+    from lint_integration import textio
+
+    tree = {
+        "tests/__init__.py": "",
+        "tests/consts.py": end,
+        "tests/helpers.py": "from .consts import LIVE\n",
+        "tests/test_db.py": f"import pytest\nfrom .helpers import LIVE\n{SUITE_BODY}",
+    }
+    for rel, text in tree.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    reads: list[str] = []
+    read_file = textio.read_file
+
+    def counted(path, *args, **kwargs):
+        reads.append(os.path.basename(path))
+        return read_file(path, *args, **kwargs)
+
+    monkeypatch.setattr(textio, "read_file", counted)
+    config = load_config(None, tmp_path)
+    module = frontend("python")
+    project = ProjectIndex(config)
+
+    def staged(rel: str) -> bool:
+        raw = (tmp_path / rel).read_bytes()
+        file = SourceFile(tmp_path / rel, rel, "python", "suite")
+        assert module.might_match(raw, file.role, config)
+        return module.prescreen(raw, file, config, project)
+
+    assert staged("tests/helpers.py") is kept
+    assert staged("tests/test_db.py") is kept
+    assert reads.count("helpers.py") == 0  # the stage's own read is not the graph's
+    assert reads.count("consts.py") == 1
+    fresh = ProjectIndex(config)  # a graph that never saw helpers.py gives the same answer
+    raw = (tmp_path / "tests/test_db.py").read_bytes()
+    file = SourceFile(tmp_path / "tests/test_db.py", "tests/test_db.py", "python", "suite")
+    assert module.prescreen(raw, file, config, fresh) is kept
+    assert reads.count("helpers.py") == 1
+
+
 _LINKS = [
     "from .{nxt} import LIVE\n",
     "from .{nxt} import *\n",
@@ -404,18 +451,37 @@ NEEDLES = [b"environ", b"getenv", b"INTEGRATION_MODE", b"RUN_INTEGRATION_TESTS",
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
-        st.sampled_from([*NEEDLES, b"env", b"INTEGRATION", b"_LIVE_", b"x", b"\n", b"USE_"]),
+        st.sampled_from(
+            [*NEEDLES, b"env", b"INTEGRATION", b"_LIVE_", b"x", b"\n", b"USE_", b"\0", b"\xff"]
+        ),
         max_size=12,
     ),
     st.lists(st.sampled_from(NEEDLES), min_size=1, max_size=5, unique=True),
 )
-def test_the_anchored_scan_finds_exactly_what_a_scan_per_needle_finds(pieces, needles):
+def test_both_scans_find_exactly_what_a_scan_per_needle_finds(pieces, needles):
     from lint_integration.languages.envfacts import Needles
 
     raw = b"".join(pieces)
-    found = Needles(needles)
-    assert all(any(anchor in needle for anchor in found.anchors) for needle in needles)
-    assert found(raw) == any(needle in raw for needle in needles)
+    expected = any(needle in raw for needle in needles)
+    anchored = Needles(needles, native=False)
+    assert anchored.native is None
+    assert all(any(anchor in needle for anchor in anchored.anchors) for needle in needles)
+    assert anchored(raw) == expected
+    native = Needles(needles)
+    assert native.native is not None  # the test extra installs Hyperscan
+    assert native(raw) == expected
+    assert native(raw) == expected  # no match is left over from the scan before
+
+
+def test_the_native_scan_reads_every_byte_of_a_big_file():
+    from lint_integration.languages.envfacts import Needles
+
+    found = Needles([b"environ", b"INTEGRATION_MODE"])
+    body = b"x = 1\n" * 200_000
+    assert not found(body)
+    assert found(body + b"os.environ")
+    assert found(b"INTEGRATION_MODE" + body)
+    assert not found(b"")
 
 
 def test_the_anchors_are_fewer_than_the_needles_when_needles_share_pieces():
@@ -423,8 +489,9 @@ def test_the_anchors_are_fewer_than_the_needles_when_needles_share_pieces():
 
     found = Needles([b"environ", b"getenv", b"INTEGRATION_MODE", b"RUN_INTEGRATION_TESTS"])
     assert found.anchors == (b"INTEGRATION_", b"env")
-    assert not found(b"import os\nenv = {}\n")  # an anchor, but no needle
-    assert found(b"os.getenv('X')")
+    for scan in (found, Needles(found.needles, native=False)):
+        assert not scan(b"import os\nenv = {}\n")  # an anchor, but no needle
+        assert scan(b"os.getenv('X')")
 
 
 def test_one_statement_is_resolved_where_each_importer_finds_its_module(tmp_path):

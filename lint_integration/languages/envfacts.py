@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -353,22 +353,84 @@ def literal_fragments(patterns: Iterable[str]) -> list[bytes] | None:
 class Needles:
     """Whether bytes hold any of a few byte strings, in as few scans as it takes.
 
-    Each scan of a file costs about the same, whatever it looks for; most files hold none of
-    the strings. So the first pass looks for a few shared pieces (``env`` is in ``environ``
-    and ``getenv``), and only a file that holds one is searched for the strings themselves.
+    Most files hold none of the strings, so the scan of a file that holds none is what counts.
+    With Hyperscan installed (the ``fast`` extra), one SIMD pass looks for all of them: about
+    1.8 us for a 6 KB file. Else each scan with ``in`` costs about the same whatever it looks
+    for (4 us for 6 KB), so the first pass looks for a few shared pieces (``env`` is in
+    ``environ`` and ``getenv``), and only a file that holds one is searched for the strings
+    themselves. Both answer alike (a test compares them); ``native=False`` keeps to ``in``.
     """
 
-    __slots__ = ("anchors", "needles")
+    __slots__ = ("anchors", "native", "needles")
 
-    def __init__(self, needles: Iterable[bytes], shortest: int = 3) -> None:
+    def __init__(self, needles: Iterable[bytes], shortest: int = 3, native: bool = True) -> None:
         self.needles = tuple(dict.fromkeys(needles))
         self.anchors = _anchors(self.needles, shortest)
+        self.native = _native_scan(self.needles) if native else None
 
     def __call__(self, raw: bytes) -> bool:
+        native = self.native
+        if native is not None:
+            return native(raw)
         for anchor in self.anchors:
             if anchor in raw:
                 return any(needle in raw for needle in self.needles)
         return False
+
+
+_NEEDLES: dict[tuple[tuple[bytes, ...], tuple[str, ...]], Needles | None] = {}
+
+
+def needles_for(tokens: tuple[bytes, ...], toggles: Iterable[str]) -> Needles | None:
+    """The ``Needles`` of ``tokens`` plus the literal pieces of the legacy toggle globs
+    ``toggles``, built once per process (None: a glob has no literal piece, so any file may
+    name a toggle)."""
+    key = (tokens, tuple(toggles))
+    if key not in _NEEDLES:
+        fragments = literal_fragments(key[1])
+        _NEEDLES[key] = None if fragments is None else Needles((*tokens, *fragments))
+    return _NEEDLES[key]
+
+
+def _native_scan(needles: tuple[bytes, ...]) -> Callable[[bytes], bool] | None:
+    """``raw -> bool`` by one Hyperscan pass over ``raw`` (None: Hyperscan is not installed,
+    or cannot run on this CPU, or ``needles`` is empty)."""
+    if not needles:
+        return None
+    try:
+        import hyperscan
+
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=list(needles), flags=hyperscan.HS_FLAG_SINGLEMATCH, literal=True
+        )
+        scratch = hyperscan.Scratch(database)
+    except Exception:  # not installed, or a CPU or build it does not support
+        return None
+    scan = database.scan
+    hits: list[int] = []
+
+    def on_match(_id, _start, _end, _flags, _context) -> None:
+        hits.append(1)  # each needle reports once (SINGLEMATCH): the scan goes on to the end
+
+    def found(raw: bytes) -> bool:
+        if hits:
+            hits.clear()
+        try:
+            scan(raw, match_event_handler=on_match, scratch=scratch)
+        except Exception:  # the scratch in use elsewhere, out of memory: scan with ``in``
+            return any(needle in raw for needle in needles)
+        return bool(hits)
+
+    return found
+
+
+def warm() -> None:
+    """Import Hyperscan, if installed, before worker processes are forked."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        import hyperscan  # noqa: F401
 
 
 def _anchors(needles: tuple[bytes, ...], shortest: int) -> tuple[bytes, ...]:

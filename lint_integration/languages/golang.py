@@ -43,7 +43,7 @@ from lint_integration.languages.envfacts import (
     fix_of,
     line_indent,
     line_start,
-    literal_fragments,
+    needles_for,
     operator_of,
     parse_failure,
     probe_name,
@@ -153,15 +153,12 @@ def might_match(raw: bytes, role: str, config) -> bool:
     in ``"NAME=value"`` strings need the toggle's literal text. A suite may skip on a variable
     declared in a sibling file of its package, so suites calling ``Skip``/``Exit`` pass too.
     """
-    if any(token in raw for token in _BASE_TOKENS):
-        return True
     package = config.helper.get("go-package", "integrationmode").encode()
-    if package and package in raw:
-        return True
-    fragments = literal_fragments(config.legacy_toggles)
-    if fragments is None or any(f in raw for f in fragments):
-        return True
-    return role == "suite" and any(token in raw for token in _SUITE_TOKENS)
+    tokens = (*_BASE_TOKENS, package) if package else _BASE_TOKENS
+    if role == "suite":
+        tokens = (*tokens, *_SUITE_TOKENS)
+    needles = needles_for(tokens, config.legacy_toggles)
+    return needles is None or needles(raw)
 
 
 # -- scopes -----------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from lint_integration.languages.envfacts import (
     fix_of,
     line_indent,
     line_start,
-    literal_fragments,
+    needles_for,
     operator_of,
     parse_failure,
     probe_name,
@@ -244,6 +244,7 @@ def _raise_parse_error(tree, data: bytes, text: str) -> None:
 
 _BASE_TOKENS = (b"process", b"import.meta", b"Bun.env", b"INTEGRATION_MODE", b"IntegrationMode")
 _RELATIVE_IMPORTS = (b"'./", b'"./', b"'../", b'"../', b"`./", b"`../")
+_SUITE_TOKENS = (*_BASE_TOKENS, *_RELATIVE_IMPORTS)
 
 
 def might_match(raw: bytes, role: str, config) -> bool:
@@ -254,12 +255,9 @@ def might_match(raw: bytes, role: str, config) -> bool:
     object literal need the toggle's literal text. A suite can also gate on a constant or
     factory imported from a relative module, so suites with relative imports always pass.
     """
-    if any(token in raw for token in _BASE_TOKENS):
-        return True
-    fragments = literal_fragments(config.legacy_toggles)
-    if fragments is None or any(f in raw for f in fragments):
-        return True
-    return role == "suite" and any(token in raw for token in _RELATIVE_IMPORTS)
+    tokens = _SUITE_TOKENS if role == "suite" else _BASE_TOKENS
+    needles = needles_for(tokens, config.legacy_toggles)
+    return needles is None or needles(raw)
 
 
 # -- scopes and bindings ----------------------------------------------------------------------

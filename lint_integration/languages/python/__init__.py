@@ -90,7 +90,6 @@ _LIBRARIES = frozenset(
     ]
 )
 _fragment_cache: dict[tuple[str, ...], list[bytes] | None] = {}
-_needles_cache: dict[tuple[str, ...], object] = {}
 
 
 def _toggle_fragments(config) -> list[bytes] | None:
@@ -105,13 +104,9 @@ def _toggle_fragments(config) -> list[bytes] | None:
 def _own_tokens(config):
     """``raw -> bool``: whether a file holds one of the tokens below (``None``: a toggle
     pattern has no literal piece, so every file may)."""
-    key = tuple(config.legacy_toggles)
-    if key not in _needles_cache:
-        from lint_integration.languages.envfacts import Needles
+    from lint_integration.languages.envfacts import needles_for
 
-        fragments = _toggle_fragments(config)
-        _needles_cache[key] = None if fragments is None else Needles((*_ENV_TOKENS, *fragments))
-    return _needles_cache[key]
+    return needles_for(_ENV_TOKENS, config.legacy_toggles)
 
 
 def might_match(raw: bytes, role: str, config) -> bool:

@@ -30,6 +30,7 @@ import re
 import sys
 
 from lint_integration.languages.python import resolver as R
+from lint_integration.textio import escapes
 
 _WS = r"(?:[ \t\f]|\\\r?\n)+"
 _NAME = r"[^\W\d]\w*"
@@ -182,10 +183,7 @@ class ImportGraph:
         return node
 
     def _read(self, path: str) -> tuple[bool, tuple[str, ...]]:
-        self.consulted.add(path)
-        if self.project is not None:
-            self.project.consulted.add(path)
-            self.project.listed.add(os.path.dirname(path))  # where its relative imports resolve
+        self._consult(path)
         from lint_integration.textio import NotRead, read_file
 
         try:  # never through a link out of the project; never one over the size limit
@@ -195,6 +193,26 @@ class ImportGraph:
         if self.has_own_token(raw):
             return True, ()
         return False, self.local_imports(path, raw)
+
+    def _consult(self, path: str) -> None:
+        self.consulted.add(path)
+        if self.project is not None:
+            self.project.consulted.add(path)
+            self.project.listed.add(os.path.dirname(path))  # where its relative imports resolve
+
+    def staged_imports(self, path: str, raw: bytes, lines: list | None) -> tuple[str, ...]:
+        """``local_imports`` of a file the prefilter read and found no own token in. Most
+        modules a suite imports are files of the run too: one already read as a module answers
+        from its node, and one met here first becomes a node (what ``_read`` would make of the
+        same bytes), so a suite importing it later reads nothing."""
+        node = self._nodes.get(path)
+        if node is not None and not node[0]:
+            return node[1]
+        imports = self.local_imports(path, raw, lines)
+        if node is None and not escapes(path, self._real_root, self._real_dirs):
+            self._consult(path)
+            self._nodes[path] = (False, imports)
+        return imports
 
     def local_imports(self, path: str, raw: bytes, lines: list | None = None) -> tuple[str, ...]:
         """The local modules ``path`` (content ``raw``, whose ``import_lines`` are ``lines``
@@ -546,4 +564,4 @@ def prescreen(raw: bytes, file, config, project) -> bool:
     if file.role not in CROSS_MODULE_ROLES:
         return False  # outside suites and runners a file is analysed on its own
     path = absolute_path(file.location, graph.cwd)
-    return graph.reaches_env(graph.local_imports(path, raw, lines))
+    return graph.reaches_env(graph.staged_imports(path, raw, lines))
