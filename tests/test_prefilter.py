@@ -424,7 +424,7 @@ def test_the_second_stage_is_conservative_on_import_chains(links, end, use, tmp_
 
 
 def test_toggle_fragments_are_the_fewest_substrings_that_find_every_toggle():
-    from lint_integration.languages.envfacts import literal_fragments
+    from lint_integration.languages.facts import literal_fragments
 
     patterns = ["RUN_INTEGRATION_TESTS", "*_INTEGRATION_USE_LIVE_DB", "*_USE_LIVE_*", "USE_MOCK_*"]
     assert literal_fragments(patterns) == [b"RUN_INTEGRATION_TESTS", b"_USE_LIVE_", b"USE_MOCK_"]

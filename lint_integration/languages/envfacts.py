@@ -17,6 +17,7 @@ from typing import Any
 
 from lint_integration.findings import Applicability, Edit, Finding, Fix
 from lint_integration.languages import ParseFailure
+from lint_integration.languages.facts import toggle_fragments
 
 MODE_VAR = "INTEGRATION_MODE"
 VALID_MODES = ("repo", "local", "cluster")
@@ -335,21 +336,6 @@ class Positions:
         return line + 1, len(self.data[start:byte].decode("utf-8", "replace")) + 1
 
 
-def literal_fragments(patterns: Iterable[str]) -> list[bytes] | None:
-    """The longest literal piece of each glob, for substring prefilters; None if one is empty.
-
-    A piece that holds another is left out: wherever it occurs, the shorter one does too.
-    """
-    out: list[bytes] = []
-    for pattern in patterns:
-        pieces = [p for p in _split_glob(pattern) if p]
-        if not pieces:
-            return None
-        out.append(max(pieces, key=len).encode())
-    out = list(dict.fromkeys(out))
-    return [f for f in out if not any(g != f and g in f for g in out)]
-
-
 class Needles:
     """Whether bytes hold any of a few byte strings, in as few scans as it takes.
 
@@ -387,7 +373,7 @@ def needles_for(tokens: tuple[bytes, ...], toggles: Iterable[str]) -> Needles | 
     name a toggle)."""
     key = (tokens, tuple(toggles))
     if key not in _NEEDLES:
-        fragments = literal_fragments(key[1])
+        fragments = toggle_fragments(key[1])
         _NEEDLES[key] = None if fragments is None else Needles((*tokens, *fragments))
     return _NEEDLES[key]
 
@@ -452,24 +438,6 @@ def _anchors(needles: tuple[bytes, ...], shortest: int) -> tuple[bytes, ...]:
         chosen.append(best)
         left = {needle for needle in left if best not in needle}
     return tuple(chosen)
-
-
-def _split_glob(pattern: str) -> list[str]:
-    pieces, current, depth = [], [], 0
-    for ch in pattern:
-        if ch == "[":
-            depth += 1
-        if depth or ch in "*?":
-            if current:
-                pieces.append("".join(current))
-                current = []
-        else:
-            current.append(ch)
-        if ch == "]" and depth:
-            depth -= 1
-    if current:
-        pieces.append("".join(current))
-    return pieces
 
 
 # -- parse errors ----------------------------------------------------------------------------

@@ -134,20 +134,50 @@ def names_text(names: Iterable[str]) -> str:
 # --- prefilter tokens --------------------------------------------------------------------
 
 
-def _fragment(pattern: str) -> bytes:
-    """The longest literal run of a glob (b"" when it has none, which matches everything)."""
-    pieces = re.split(r"\[[^\]]*\]|[*?\[\]]", pattern)
-    return max(pieces, key=len).encode() if pieces else b""
+def literal_fragments(patterns: Iterable[str]) -> list[bytes] | None:
+    """The longest literal piece of each glob, for substring prefilters; None if one is empty.
+
+    A piece that holds another is left out: wherever it occurs, the shorter one does too.
+    """
+    out: list[bytes] = []
+    for pattern in patterns:
+        pieces = [p for p in _split_glob(pattern) if p]
+        if not pieces:
+            return None
+        out.append(max(pieces, key=len).encode())
+    out = list(dict.fromkeys(out))
+    return [f for f in out if not any(g != f and g in f for g in out)]
 
 
 @lru_cache(maxsize=32)
-def _fragments(patterns: tuple[str, ...]) -> tuple[bytes, ...]:
-    return tuple(_fragment(p) for p in patterns)
+def toggle_fragments(patterns: tuple[str, ...]) -> tuple[bytes, ...] | None:
+    """``literal_fragments`` of a config's glob list, worked out once per process."""
+    fragments = literal_fragments(patterns)
+    return None if fragments is None else tuple(fragments)
 
 
 def contains_any_name(raw: bytes, patterns: tuple[str, ...]) -> bool:
     """True when ``raw`` may mention a name matching one of the glob ``patterns``."""
-    return any(frag in raw for frag in _fragments(tuple(patterns)))
+    fragments = toggle_fragments(tuple(patterns))
+    return fragments is None or any(fragment in raw for fragment in fragments)
+
+
+def _split_glob(pattern: str) -> list[str]:
+    pieces, current, depth = [], [], 0
+    for ch in pattern:
+        if ch == "[":
+            depth += 1
+        if depth or ch in "*?":
+            if current:
+                pieces.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+        if ch == "]" and depth:
+            depth -= 1
+    if current:
+        pieces.append("".join(current))
+    return pieces
 
 
 # --- mapping embedded scripts back into their host file -----------------------------------

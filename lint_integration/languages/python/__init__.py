@@ -89,16 +89,12 @@ _LIBRARIES = frozenset(
         "math",
     ]
 )
-_fragment_cache: dict[tuple[str, ...], list[bytes] | None] = {}
 
 
-def _toggle_fragments(config) -> list[bytes] | None:
-    key = tuple(config.legacy_toggles)
-    if key not in _fragment_cache:
-        from lint_integration.languages.envfacts import literal_fragments
+def _toggle_fragments(config) -> tuple[bytes, ...] | None:
+    from lint_integration.languages.facts import toggle_fragments
 
-        _fragment_cache[key] = literal_fragments(key)
-    return _fragment_cache[key]
+    return toggle_fragments(tuple(config.legacy_toggles))
 
 
 def _own_tokens(config):

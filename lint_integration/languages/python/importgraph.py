@@ -521,7 +521,7 @@ def own_token_test(config):
     quick = frontend._own_tokens(config)
     if quick is None:  # a toggle pattern without a literal piece: every module may
         return lambda raw: True
-    return _WholeWords(frontend._ENV_TOKENS, tuple(frontend._toggle_fragments(config)), quick)
+    return _WholeWords(frontend._ENV_TOKENS, frontend._toggle_fragments(config), quick)
 
 
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
