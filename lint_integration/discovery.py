@@ -422,7 +422,7 @@ class _Announced(list):
         self._on_file = on_file
 
     def append(self, file: SourceFile) -> None:
-        super().append(file)
+        list.append(self, file)
         self._on_file(file)
 
 

@@ -122,14 +122,19 @@ class Runner:
     """The state one process needs to check files: config, rules, cache and summaries."""
 
     def __init__(self, config, selection, options, cwd: str, project=None) -> None:
-        from lint_integration.cache import Cache
-        from lint_integration.engine import ProjectIndex
+        from lint_integration import cache, engine
 
+        # Kept here, not imported in ``stage``: an import statement costs about as much as
+        # the prefilter of a file.
+        self._engine = engine
+        self._content_hash = cache.content_hash
         self.config = config
         self.selection = selection
         self.cwd = cwd
-        self.cache = Cache.for_run(config, selection, options.cache_dir) if options.cache else None
-        self.project = project if project is not None else ProjectIndex(config, self.cache)
+        self.cache = (
+            cache.Cache.for_run(config, selection, options.cache_dir) if options.cache else None
+        )
+        self.project = project if project is not None else engine.ProjectIndex(config, self.cache)
         if project is not None:
             self.cache = project.cache
         self._sent_files: set[str] = set()
@@ -137,14 +142,12 @@ class Runner:
 
     def stage(self, index: int, file: SourceFile) -> Any:
         """A finished ``FileResult``, or the ``Task`` of a file that must be parsed."""
-        from lint_integration.cache import content_hash
-        from lint_integration.engine import FileResult, cache_key, display_path, stage_file
-
-        staged = stage_file(file, self.config, self.selection, self.project, self.cwd)
-        if isinstance(staged, FileResult):
+        engine = self._engine
+        staged = engine.stage_file(file, self.config, self.selection, self.project, self.cwd)
+        if isinstance(staged, engine.FileResult):
             return staged
-        digest = content_hash(staged)
-        key = cache_key(file, display_path(file.location, self.cwd), self.cwd)
+        digest = self._content_hash(staged)
+        key = engine.cache_key(file, engine.display_path(file.location, self.cwd), self.cwd)
         if self.cache is not None:
             self.cache.note_signature(key[-1], digest)
             hit = self.cache.load_result(key, digest, self.config.max_file_size)
@@ -153,9 +156,7 @@ class Runner:
         return Task(index, file, staged, digest, key)
 
     def check(self, task: Task) -> tuple[Any, dict[str, str]]:
-        from lint_integration.engine import check_tracked
-
-        return check_tracked(
+        return self._engine.check_tracked(
             task.file, task.raw, self.config, self.selection, self.project, self.cwd
         )
 
@@ -281,6 +282,9 @@ class Stream:
         self._futures: list = []
         self._executor = None
         self._failed = False
+        # How many files found before ``add`` has something to do (start the workers, or
+        # send a block): one comparison per file until then.
+        self._due = POOL_MIN_DISCOVERED
 
     @property
     def started(self) -> bool:
@@ -290,15 +294,20 @@ class Stream:
         """Discovery found ``file`` (it may still be left out later: it is checked anyway)."""
         found = self._found
         found.append(file)
-        if self._failed:
-            return
-        if self._executor is None and (len(found) < POOL_MIN_DISCOVERED or not self._start()):
+        if len(found) >= self._due:
+            self._advance()
+
+    def _advance(self) -> None:
+        found = self._found
+        if self._failed or (self._executor is None and not self._start()):
+            self._due = 1 << 62  # never spread: ``finish`` leaves the run to the caller
             return
         # Blocks grow with the tree: small first ones start the workers at once, bigger
         # ones later keep the round trips few.
         size = max(BLOCK, min(256, len(found) // (self._workers * BLOCKS_PER_WORKER)))
         if len(found) - self._sent >= size:
             self._submit(len(found))
+        self._due = self._sent + size
 
     def _start(self) -> bool:
         if self._jobs <= 1 or "fork" not in _start_methods():
@@ -325,7 +334,7 @@ class Stream:
         return True
 
     def _submit(self, end: int) -> None:
-        block = [(index, self._found[index]) for index in range(self._sent, end)]
+        block = self._found[self._sent : end]  # results come back in the same order
         self._sent = end
         try:
             self._futures.append(self._executor.submit(_process_block, block))
@@ -339,6 +348,8 @@ class Stream:
             return None
         from concurrent.futures.process import BrokenProcessPool
 
+        from lint_integration.engine import FileResult
+
         try:
             if not self._failed:
                 # The last files in a few small blocks, so that the workers end together.
@@ -348,13 +359,12 @@ class Stream:
                     self._submit(min(len(self._found), self._sent + step))
             if self._failed:
                 return None
-            by_index: dict[int, Any] = {}
+            found: list[Any] = []  # the results of ``self._found``, in its order
             consulted: set[str] = set()
             listed: set[str] = set()
             for future in self._futures:
                 done, seen_files, seen_dirs = future.result()
-                for index, result in done:
-                    by_index[index] = _unpacked(result)
+                found += done
                 consulted |= seen_files
                 listed |= seen_dirs
         except (BrokenProcessPool, OSError):
@@ -363,9 +373,11 @@ class Stream:
             self.close()
         position = {id(file): index for index, file in enumerate(self._found)}
         try:
-            results = [by_index[position[id(file)]] for file in files]
+            picked = [found[position[id(file)]] for file in files]
         except KeyError:  # a file discovery never announced: check the list as usual
             return None
+        # A file with nothing to say came back as its display path alone.
+        results = [FileResult(r) if type(r) is str else r for r in picked]
         return results, consulted, listed
 
     def close(self) -> None:
@@ -375,14 +387,16 @@ class Stream:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _process_block(block: list[tuple[int, SourceFile]]):
-    """Check a block of files; a file with nothing to say comes back as its display path
-    alone (most files: ``_unpacked`` makes its result again)."""
+def _process_block(block: list[SourceFile]):
+    """Check a block of files: their results in the same order, where a file with nothing to
+    say (most files) comes back as its display path alone (``finish`` makes its result
+    again)."""
     assert _RUNNER is not None
+    process = _RUNNER.process
     done = []
-    for index, file in block:
-        result = _RUNNER.process(index, file)
-        done.append((index, result.path if _plain(result) else result))
+    for index, file in enumerate(block):
+        result = process(index, file)
+        done.append(result.path if _plain(result) else result)
     return (done, *_RUNNER.seen())
 
 
@@ -390,15 +404,6 @@ def _plain(result) -> bool:
     return not (
         result.findings or result.suppressed or result.notices or result.parsed or result.crash
     )
-
-
-def _unpacked(result):
-    """A result as ``_process_block`` sent it back."""
-    if isinstance(result, str):
-        from lint_integration.engine import FileResult
-
-        return FileResult(result)
-    return result
 
 
 # -- spreading only the parsing --------------------------------------------------------------

@@ -117,13 +117,19 @@ def absolute_path(path: str | os.PathLike, cwd: str) -> str:
     return os.path.normpath(path if os.path.isabs(path) else os.path.join(cwd, path))
 
 
-def escapes(path: str | os.PathLike, root: str, real_dirs: dict[str, str] | None = None) -> bool:
+def escapes(
+    path: str | os.PathLike,
+    root: str,
+    real_dirs: dict[str, str] | None = None,
+    normalized: bool = False,
+) -> bool:
     """True when ``path`` reaches through a symlink to a place outside ``root`` (a real path).
 
     A path without links is never said to escape, wherever it is: only links are not followed.
-    ``real_dirs`` (directory -> real path) lets one run resolve each directory once.
+    ``real_dirs`` (directory -> real path) lets one run resolve each directory once;
+    ``normalized`` says ``path`` is already an absolute path without ``.`` or ``..`` parts.
     """
-    absolute = os.path.abspath(path)
+    absolute = path if normalized else os.path.abspath(path)
     real = _realpath(absolute, real_dirs) if real_dirs is not None else os.path.realpath(path)
     if real == absolute:
         return False

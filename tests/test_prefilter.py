@@ -348,7 +348,7 @@ def test_the_graph_does_not_read_again_a_module_the_prefilter_read(
     """A helper module that is a file of the run too, staged before the suite that imports
     it: the graph answers from what the prefilter found in it, reads it once, and still
     follows it to the module it imports (which reads the environment, or not)."""
-    from lint_integration import textio
+    from lint_integration.languages.python import importgraph
 
     tree = {
         "tests/__init__.py": "",
@@ -360,13 +360,13 @@ def test_the_graph_does_not_read_again_a_module_the_prefilter_read(
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     reads: list[str] = []
-    read_file = textio.read_file
+    read_file = importgraph.read_file
 
     def counted(path, *args, **kwargs):
         reads.append(os.path.basename(path))
         return read_file(path, *args, **kwargs)
 
-    monkeypatch.setattr(textio, "read_file", counted)
+    monkeypatch.setattr(importgraph, "read_file", counted)  # the graph's reads
     config = load_config(None, tmp_path)
     module = frontend("python")
     project = ProjectIndex(config)

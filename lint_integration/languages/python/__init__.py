@@ -100,9 +100,20 @@ def _toggle_fragments(config) -> tuple[bytes, ...] | None:
 def _own_tokens(config):
     """``raw -> bool``: whether a file holds one of the tokens below (``None``: a toggle
     pattern has no literal piece, so every file may)."""
+    toggles = config.legacy_toggles
+    last = _LAST_OWN_TOKENS
+    if last and last[0] is toggles:  # asked once per file, nearly always about one tuple
+        return last[1]
     from lint_integration.languages.envfacts import needles_for
 
-    return needles_for(_ENV_TOKENS, config.legacy_toggles)
+    needles = needles_for(_ENV_TOKENS, toggles)
+    if type(toggles) is tuple:  # immutable: the same object always holds the same globs
+        _LAST_OWN_TOKENS[:] = (toggles, needles)
+    return needles
+
+
+# The toggle globs ``_own_tokens`` was last asked about (by identity) and its answer.
+_LAST_OWN_TOKENS: list = []
 
 
 def might_match(raw: bytes, role: str, config) -> bool:
@@ -129,10 +140,8 @@ def might_match(raw: bytes, role: str, config) -> bool:
         return True
     if role not in CROSS_MODULE_ROLES or b"import" not in raw:
         return False
-    from lint_integration.languages.python.importgraph import import_lines
-
     # What the import statements may name (strings and comments only add candidates).
-    lines = import_lines(raw.decode("utf-8", "replace"))
+    lines = _second_stage().import_lines(raw.decode("utf-8", "replace"))
     for _line, specs in lines:
         for base, _names in specs:
             if base[:1] == "." or base.split(".", 1)[0] not in _LIBRARIES:
@@ -190,9 +199,20 @@ def warm() -> None:
 
 def prescreen(raw: bytes, file, config, project) -> bool:
     """The prefilter's second stage: a suite whose imports reach no env code is not parsed."""
-    from lint_integration.languages.python.importgraph import prescreen as _prescreen
+    return _second_stage().prescreen(raw, file, config, project)
 
-    return _prescreen(raw, file, config, project)
+
+def _second_stage():
+    """The ``importgraph`` module, imported when a file first needs it (asked once per
+    file: an import statement each time would cost more than the lookup)."""
+    if not _SECOND_STAGE:
+        from lint_integration.languages.python import importgraph
+
+        _SECOND_STAGE.append(importgraph)
+    return _SECOND_STAGE[0]
+
+
+_SECOND_STAGE: list = []
 
 
 def summarize(path, raw: bytes, project):

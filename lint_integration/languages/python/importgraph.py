@@ -29,8 +29,9 @@ import os
 import re
 import sys
 
+from lint_integration.languages.python import CROSS_MODULE_ROLES, kept_for_imports_only
 from lint_integration.languages.python import resolver as R
-from lint_integration.textio import escapes
+from lint_integration.textio import NotRead, absolute_path, escapes, read_file
 
 _WS = r"(?:[ \t\f]|\\\r?\n)+"
 _NAME = r"[^\W\d]\w*"
@@ -70,7 +71,9 @@ def statements(text: str) -> list[str]:
             return out
         start = rfind("\n", 0, hit) + 1
         # Lines continued into this one belong to the statement too (LF or CRLF endings).
-        while start >= 2 and _continued(text, start):
+        while start >= 2 and (
+            text[start - 2] == "\\" or (text[start - 2] == "\r" and _continued(text, start))
+        ):
             start = rfind("\n", 0, start - 1) + 1
         end = find("\n", hit)
         if end < 0:
@@ -169,7 +172,7 @@ class ImportGraph:
         self._relevant: dict[str, bool] = {}
         self._submodules: dict[tuple[str, str], bool] = {}
         self._unlisted: set[str] = set()  # directories that exist but cannot be listed
-        # An import statement's targets, by what they depend on (see ``_line_key``).
+        # An import statement's targets, by what they depend on (see ``local_imports``).
         self._line_targets: dict[tuple[str, str], tuple[str, ...]] = {}
         self.consulted: set[str] = set()
         self._real_root = os.path.realpath(config.root)
@@ -184,8 +187,6 @@ class ImportGraph:
 
     def _read(self, path: str) -> tuple[bool, tuple[str, ...]]:
         self._consult(path)
-        from lint_integration.textio import NotRead, read_file
-
         try:  # never through a link out of the project; never one over the size limit
             raw = read_file(path, self.config.max_file_size, self._real_root, self._real_dirs)
         except (OSError, NotRead):
@@ -201,7 +202,8 @@ class ImportGraph:
             self.project.listed.add(os.path.dirname(path))  # where its relative imports resolve
 
     def staged_imports(self, path: str, raw: bytes, lines: list | None) -> tuple[str, ...]:
-        """``local_imports`` of a file the prefilter read and found no own token in. Most
+        """``local_imports`` of a file the prefilter read and found no own token in (``path``
+        absolute and normalized). Most
         modules a suite imports are files of the run too: one already read as a module answers
         from its node, and one met here first becomes a node (what ``_read`` would make of the
         same bytes), so a suite importing it later reads nothing."""
@@ -209,7 +211,7 @@ class ImportGraph:
         if node is not None and not node[0]:
             return node[1]
         imports = self.local_imports(path, raw, lines)
-        if node is None and not escapes(path, self._real_root, self._real_dirs):
+        if node is None and not escapes(path, self._real_root, self._real_dirs, normalized=True):
             self._consult(path)
             self._nodes[path] = (False, imports)
         return imports
@@ -224,34 +226,35 @@ class ImportGraph:
         directory = os.path.dirname(path)
         found: set[str] = set()
         known = self._line_targets
+        shapes = _LINE_SHAPES
+        roots = self._roots
         for line, specs in lines:
-            key = self._line_key(directory, line, specs)
-            if key is None:
+            # What the statement's targets depend on (a suite has a few statements, so this
+            # loop is written out): nothing local names nothing; when every spec is absolute
+            # from one first segment, the directory that segment is found in (the same for
+            # every importer below it); else the importer's directory.
+            shape = shapes.get(line)
+            if shape is None:
+                if len(shapes) > _LINE_MEMO_LIMIT:
+                    shapes.clear()
+                shape = shapes[line] = _line_shape(specs)
+            if not shape:
                 continue
+            if shape == ".":
+                key = (directory, line)
+            else:
+                root = roots.get((directory, shape), _UNKNOWN)
+                if root is _UNKNOWN:
+                    root = self._root(directory, shape)
+                if root is None:
+                    continue
+                key = (root, line)
             targets = known.get(key)
             if targets is None:
                 targets = known[key] = self._targets(path, directory, specs)
             found.update(targets)
         found.discard(path)
         return tuple(sorted(found))
-
-    def _line_key(self, directory: str, line: str, specs) -> tuple[str, str] | None:
-        """What an import statement's targets depend on: ``None`` when it names nothing local;
-        when every spec is absolute from one first segment, the directory that segment is
-        found in (the same for every importer below it), else the importer's directory."""
-        shape = _LINE_SHAPES.get(line)
-        if shape is None:
-            if len(_LINE_SHAPES) > _LINE_MEMO_LIMIT:
-                _LINE_SHAPES.clear()
-            shape = _LINE_SHAPES[line] = _line_shape(specs)
-        if shape == "":
-            return None
-        if shape == ".":
-            return (directory, line)
-        root = self._roots.get((directory, shape), _UNKNOWN)
-        if root is _UNKNOWN:
-            root = self._root(directory, shape)
-        return None if root is None else (root, line)
 
     def _targets(self, path: str, directory: str, specs) -> tuple[str, ...]:
         """The local files ``specs`` (of one statement in ``path``) may name."""
@@ -552,9 +555,6 @@ class _WholeWords:
 
 def prescreen(raw: bytes, file, config, project) -> bool:
     """False only when no Python rule can report in ``file`` (``raw`` passed ``might_match``)."""
-    from lint_integration.languages.python import CROSS_MODULE_ROLES, kept_for_imports_only
-    from lint_integration.textio import absolute_path
-
     if project is None:
         return True
     graph = project.memo(("python", "import-graph"), lambda: ImportGraph(config, project))
