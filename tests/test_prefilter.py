@@ -388,6 +388,34 @@ def test_the_graph_does_not_read_again_a_module_the_prefilter_read(
     assert reads.count("helpers.py") == 1
 
 
+def test_a_staged_module_linked_out_of_the_project_is_not_followed(tmp_path):
+    """A file of the run that is a link out of the project, staged before a suite that
+    imports it: the graph never follows such a link, so that suite gets the answer a graph
+    that never staged the link gives (here: nothing reaches the environment)."""
+    project_dir = tmp_path / "proj"
+    (project_dir / "tests").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "helpers.py").write_text("from .consts import LIVE\n")
+    (project_dir / "tests" / "__init__.py").write_text("")
+    (project_dir / "tests" / "consts.py").write_text(HELPERS)
+    (project_dir / "tests" / "helpers.py").symlink_to(tmp_path / "outside" / "helpers.py")
+    suite = f"import pytest\nfrom .helpers import LIVE\n{SUITE_BODY}"
+    (project_dir / "tests" / "test_db.py").write_text(suite)
+    config = load_config(None, project_dir)
+    module = frontend("python")
+
+    def staged(project, rel: str) -> bool:
+        raw = (project_dir / rel).read_bytes()
+        file = SourceFile(project_dir / rel, rel, "python", "suite")
+        assert module.might_match(raw, file.role, config)
+        return module.prescreen(raw, file, config, project)
+
+    project = ProjectIndex(config)
+    assert staged(project, "tests/helpers.py") is True  # its own import reaches consts.py
+    assert staged(project, "tests/test_db.py") is False
+    assert staged(ProjectIndex(config), "tests/test_db.py") is False
+
+
 _LINKS = [
     "from .{nxt} import LIVE\n",
     "from .{nxt} import *\n",

@@ -162,6 +162,9 @@ class ImportGraph:
         self.project = project  # told about every file read and directory listed
         self.has_own_token = own_token_test(config)
         self._nodes: dict[str, tuple[bool, tuple[str, ...]]] = {}
+        # The imports of files of the run staged here, not yet checked for a link out of the
+        # project (most are never imported by another file, so most are never checked).
+        self._staged: dict[str, tuple[str, ...]] = {}
         self._resolved: dict[tuple[str, str], str | None] = {}
         self._direct: dict[tuple[str, str], str | None] = {}
         self._listings: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -182,7 +185,14 @@ class ImportGraph:
     def _node(self, path: str) -> tuple[bool, tuple[str, ...]]:
         node = self._nodes.get(path)
         if node is None:
-            node = self._nodes[path] = self._read(path)
+            imports = self._staged.pop(path, None)
+            if imports is not None and not escapes(
+                path, self._real_root, self._real_dirs, normalized=True
+            ):
+                node = (False, imports)
+            else:  # ``_read`` refuses a link out of the project, as it always would
+                node = self._read(path)
+            self._nodes[path] = node
         return node
 
     def _read(self, path: str) -> tuple[bool, tuple[str, ...]]:
@@ -203,17 +213,21 @@ class ImportGraph:
 
     def staged_imports(self, path: str, raw: bytes, lines: list | None) -> tuple[str, ...]:
         """``local_imports`` of a file the prefilter read and found no own token in (``path``
-        absolute and normalized). Most
-        modules a suite imports are files of the run too: one already read as a module answers
-        from its node, and one met here first becomes a node (what ``_read`` would make of the
-        same bytes), so a suite importing it later reads nothing."""
+        absolute and normalized). Most modules a suite imports are files of the run too: one
+        already read as a module answers from its node, and one met here first is kept, to
+        become a node (what ``_read`` would make of the same bytes) if another file imports
+        it, so that file reads nothing. Whether it is a link out of the project is asked only
+        then: most files of the run are imported by none."""
         node = self._nodes.get(path)
         if node is not None and not node[0]:
             return node[1]
+        imports = self._staged.get(path)
+        if imports is not None:
+            return imports
         imports = self.local_imports(path, raw, lines)
-        if node is None and not escapes(path, self._real_root, self._real_dirs, normalized=True):
+        if node is None:
             self._consult(path)
-            self._nodes[path] = (False, imports)
+            self._staged[path] = imports  # a node once another file imports it (``_node``)
         return imports
 
     def local_imports(self, path: str, raw: bytes, lines: list | None = None) -> tuple[str, ...]:
