@@ -480,7 +480,7 @@ def test_deep_nesting_is_a_parse_error_never_a_crash(write):
     )
     assert got["tests/test_blocks.py"].endswith("indentation")
     assert got[".github/workflows/deep.yml"] == (
-        f".github/workflows/deep.yml:3:5003: {deep} (more than 5000 levels)"
+        f".github/workflows/deep.yml:3:1003: {deep} (more than 1000 levels)"
     )
     assert (
         got["package.json"]

@@ -1060,13 +1060,23 @@ def might_match(raw: bytes, role: str, config) -> bool:
 
 
 def _compose(text: str) -> list[Any]:
-    _check_depth(text)
-    return list(yaml.compose_all(text, Loader=_loader()))
+    try:
+        _check_depth(text)
+        return list(yaml.compose_all(text, Loader=_loader()))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        if exc.problem != _LIBYAML_TOO_DEEP or mark is None:
+            raise
+        raise ParseFailure(_TOO_DEEP, mark.line + 1, mark.column + 1) from None
 
 
 # libyaml's composer recurses on the C stack once per level of nesting and kills the process a
-# few tens of thousands of levels deep; real configuration is a few dozen deep.
-MAX_DEPTH = 5000
+# few tens of thousands of levels deep; real configuration is a few dozen deep. Newer libyaml
+# (the one PyYAML 6.0.4 ships) refuses more than 1,000 levels itself, as soon as it scans the
+# bracket that opens one level too many: the same limit and the same message either way.
+MAX_DEPTH = 1000
+_TOO_DEEP = f"nesting too deep to parse (more than {MAX_DEPTH} levels)"
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
 def _check_depth(text: str) -> None:
@@ -1085,11 +1095,7 @@ def _check_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise ParseFailure(
-                    f"nesting too deep to parse (more than {MAX_DEPTH} levels)",
-                    mark.line + 1,
-                    mark.column + 1,
-                )
+                raise ParseFailure(_TOO_DEEP, mark.line + 1, mark.column + 1)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
