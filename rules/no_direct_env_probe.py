@@ -43,7 +43,10 @@ def test_publish():
 
 ## Fix safety
 The fix is safe for reads with a literal variable name. A read with a default value changes
-behaviour (the default is replaced by the mock default), so that fix is unsafe.
+behaviour (the default is replaced by the mock default), and so does one that is an operand of
+`or` / `and` (`os.getenv("X") or "localhost"`): those fixes are unsafe. A read whose truth alone
+is tested (`if os.getenv("X"):`, `not ...`, `... is None`) has no fix: that code runs without
+the variable on purpose, and `require_env` would make it required.
 """
 
 
@@ -73,8 +76,9 @@ def check_python(analysis, ctx):
                 f"suite reads {read.var} directly; use {hint} so repo mode gets the mock value "
                 "and cluster mode fails fast"
             )
-            if read.kind != "contains":
-                safety = Applicability.UNSAFE if read.has_default else Applicability.SAFE
+            if read.kind != "contains" and read.presence != "test":
+                unsafe = read.has_default or read.presence == "fallback"
+                safety = Applicability.UNSAFE if unsafe else Applicability.SAFE
                 fix = Fix(safety, f"Replace the read with {hint}", codemod=RULE.name)
         elif read.vars:
             message = (

@@ -136,3 +136,22 @@ def test_own_value_shapes_still_report_dependency_reads():
         (20, "LI002", "safe"),
         (37, "LI002", "unsafe"),
     ]
+
+
+def test_a_read_whose_presence_is_tested_gets_no_fix_and_a_fallback_an_unsafe_one():
+    """``require_env`` makes a variable required: code that tests whether it is set runs
+    without it on purpose, so that read is reported with no fix; a fallback (``or``) is
+    dropped by the fix, so that fix is unsafe."""
+    got = {
+        (line, col): safety
+        for line, col, code, safety, _ in table("no-direct-env-probe/bad_presence_reads.py")
+        if code == "LI002"
+    }
+    assert got == {
+        (10, 11): "unsafe",  # os.environ.get("CACHE_HOST") or "localhost"
+        (11, 12): None,  # not os.getenv(...)
+        (13, 8): None,  # ... is None
+        (15, 12): "safe",  # assert os.getenv(...) demands the variable, as require_env does
+        (16, 22): None,  # bool(...)
+        (16, 48): "safe",  # a plain read
+    }

@@ -99,6 +99,10 @@ class EnvRead:
     # Environment hygiene: the read only decides or saves a write of the same variables
     # (``if "X" in os.environ: monkeypatch.delenv("X")``, save-and-restore).
     hygiene: bool = False
+    # How the value is used right where it is read: "test" when only its truth counts
+    # (``if os.getenv("X"):``, ``not ...``, ``... is None``), "fallback" when it is an operand
+    # of ``or`` / ``and`` (``os.getenv("X") or "d"``), else None.
+    presence: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -184,6 +184,35 @@ def raw_truth(var: str | None, default: str, flag: bool, param: str | None = Non
     return F.atom(var, F.CMP, param)
 
 
+def _presence(node: ast.AST, parents) -> str | None:
+    """``EnvRead.presence`` of a ``.get`` / ``getenv`` read ``node``."""
+    up = parents.get(node)
+    if isinstance(up, (ast.If, ast.While, ast.IfExp)) and up.test is node:
+        return "test"  # (``assert os.getenv("X")`` demands the variable: require_env does too)
+    if isinstance(up, ast.UnaryOp) and isinstance(up.op, ast.Not):
+        return "test"
+    if isinstance(up, ast.comprehension) and any(test is node for test in up.ifs):
+        return "test"
+    if (
+        isinstance(up, ast.Compare)
+        and len(up.ops) == 1
+        and isinstance(up.ops[0], (ast.Is, ast.IsNot))
+        and any(isinstance(c, ast.Constant) and c.value is None for c in (up.left, *up.comparators))
+    ):
+        return "test"
+    if (
+        isinstance(up, ast.Call)
+        and isinstance(up.func, ast.Name)
+        and up.func.id == "bool"
+        and len(up.args) == 1
+        and up.args[0] is node
+    ):
+        return "test"
+    if isinstance(up, ast.BoolOp):
+        return "fallback"
+    return None
+
+
 def string_value(node) -> str | None:
     """The value of a plain string literal (no f-strings), else None."""
     if type(node) is ast.Constant:
@@ -589,6 +618,7 @@ class Evaluator:
             category=category,
             param=param,
             function=func.name if func is not None else None,
+            presence=_presence(node, self.tree.parent) if kind in ("get", "getenv") else None,
         )
 
     def _param_of(self, key_node, scope: Scope) -> str | None:
