@@ -372,10 +372,14 @@ def needles_for(tokens: tuple[bytes, ...], toggles: Iterable[str]) -> Needles | 
     ``toggles``, built once per process (None: a glob has no literal piece, so any file may
     name a toggle)."""
     key = (tokens, tuple(toggles))
-    if key not in _NEEDLES:
+    needles = _NEEDLES.get(key, _UNBUILT)  # asked once per file: one lookup
+    if needles is _UNBUILT:
         fragments = toggle_fragments(key[1])
-        _NEEDLES[key] = None if fragments is None else Needles((*tokens, *fragments))
-    return _NEEDLES[key]
+        needles = _NEEDLES[key] = None if fragments is None else Needles((*tokens, *fragments))
+    return needles
+
+
+_UNBUILT = object()  # a key ``needles_for`` has not built yet
 
 
 def _native_scan(needles: tuple[bytes, ...]) -> Callable[[bytes], bool] | None:

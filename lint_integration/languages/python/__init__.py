@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lint_integration.languages.envfacts import needles_for
 from lint_integration.languages.python.facts import (
     EnvFunction,
     EnvRead,
@@ -100,20 +101,7 @@ def _toggle_fragments(config) -> tuple[bytes, ...] | None:
 def _own_tokens(config):
     """``raw -> bool``: whether a file holds one of the tokens below (``None``: a toggle
     pattern has no literal piece, so every file may)."""
-    toggles = config.legacy_toggles
-    last = _LAST_OWN_TOKENS
-    if last and last[0] is toggles:  # asked once per file, nearly always about one tuple
-        return last[1]
-    from lint_integration.languages.envfacts import needles_for
-
-    needles = needles_for(_ENV_TOKENS, toggles)
-    if type(toggles) is tuple:  # immutable: the same object always holds the same globs
-        _LAST_OWN_TOKENS[:] = (toggles, needles)
-    return needles
-
-
-# The toggle globs ``_own_tokens`` was last asked about (by identity) and its answer.
-_LAST_OWN_TOKENS: list = []
+    return needles_for(_ENV_TOKENS, config.legacy_toggles)
 
 
 def might_match(raw: bytes, role: str, config) -> bool:
