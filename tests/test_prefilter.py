@@ -368,23 +368,13 @@ def test_the_graph_does_not_read_again_a_module_the_prefilter_read(
 
     monkeypatch.setattr(importgraph, "read_file", counted)  # the graph's reads
     config = load_config(None, tmp_path)
-    module = frontend("python")
     project = ProjectIndex(config)
-
-    def staged(rel: str) -> bool:
-        raw = (tmp_path / rel).read_bytes()
-        file = SourceFile(tmp_path / rel, rel, "python", "suite")
-        assert module.might_match(raw, file.role, config)
-        return module.prescreen(raw, file, config, project)
-
-    assert staged("tests/helpers.py") is kept
-    assert staged("tests/test_db.py") is kept
+    assert _staged(tmp_path, "tests/helpers.py", config, project) is kept
+    assert _staged(tmp_path, "tests/test_db.py", config, project) is kept
     assert reads.count("helpers.py") == 0  # the stage's own read is not the graph's
     assert reads.count("consts.py") == 1
     fresh = ProjectIndex(config)  # a graph that never saw helpers.py gives the same answer
-    raw = (tmp_path / "tests/test_db.py").read_bytes()
-    file = SourceFile(tmp_path / "tests/test_db.py", "tests/test_db.py", "python", "suite")
-    assert module.prescreen(raw, file, config, fresh) is kept
+    assert _staged(tmp_path, "tests/test_db.py", config, fresh) is kept
     assert reads.count("helpers.py") == 1
 
 
@@ -402,18 +392,20 @@ def test_a_staged_module_linked_out_of_the_project_is_not_followed(tmp_path):
     suite = f"import pytest\nfrom .helpers import LIVE\n{SUITE_BODY}"
     (project_dir / "tests" / "test_db.py").write_text(suite)
     config = load_config(None, project_dir)
-    module = frontend("python")
-
-    def staged(project, rel: str) -> bool:
-        raw = (project_dir / rel).read_bytes()
-        file = SourceFile(project_dir / rel, rel, "python", "suite")
-        assert module.might_match(raw, file.role, config)
-        return module.prescreen(raw, file, config, project)
-
     project = ProjectIndex(config)
-    assert staged(project, "tests/helpers.py") is True  # its own import reaches consts.py
-    assert staged(project, "tests/test_db.py") is False
-    assert staged(ProjectIndex(config), "tests/test_db.py") is False
+    # helpers.py's own import reaches consts.py
+    assert _staged(project_dir, "tests/helpers.py", config, project) is True
+    assert _staged(project_dir, "tests/test_db.py", config, project) is False
+    assert _staged(project_dir, "tests/test_db.py", config, ProjectIndex(config)) is False
+
+
+def _staged(root, rel: str, config, project) -> bool:
+    """Both prefilter stages for the suite ``rel`` under ``root`` (the first must keep it)."""
+    module = frontend("python")
+    raw = (root / rel).read_bytes()
+    file = SourceFile(root / rel, rel, "python", "suite")
+    assert module.might_match(raw, file.role, config)
+    return module.prescreen(raw, file, config, project)
 
 
 _LINKS = [
