@@ -457,6 +457,15 @@ def print_table(results: dict[str, Measure], n_py: int, n_env: int, n_py5: int, 
     def ratio(a: str, b: str) -> float:
         return results[a].median / results[b].median
 
+    def spread(a: str, b: str) -> str:
+        """The lowest and highest ratio within one round (both commands ran in each round, so
+        a busy moment slows both): how close to its goal a median ratio really is."""
+        ma, mb = results[a], results[b]
+        if "fixit" in (a, b) or len(ma.times) != len(mb.times) or len(ma.times) < 2:
+            return "n/a"  # Fixit runs on its own, outside the rounds
+        rounds = [x * ma.scale / (y * mb.scale) for x, y in zip(ma.times, mb.times, strict=True)]
+        return f"{min(rounds):.2f}-{max(rounds):.2f}x"
+
     print()
     print(
         f"Django 5.2 `tests/`: {n_py} Python files, {n_env} with an env token; 5x tree: "
@@ -479,23 +488,24 @@ def print_table(results: dict[str, Measure], n_py: int, n_env: int, n_py5: int, 
     print(row("import", "`python -c 'import lint_integration.cli'`"))
     print(row("help", "`lint-integration --help`"))
     print()
-    print("| target | measured | goal |")
-    print("| --- | ---: | ---: |")
+    print("| target | measured | per round | goal |")
+    print("| --- | ---: | ---: | ---: |")
     checks = [
-        ("cold check / Ruff cold", ratio("li_cold", "ruff_cold"), "<= 3x", lambda r: r <= 3),
-        ("warm check / Ruff warm", ratio("li_warm", "ruff_warm"), "<= 1.5x", lambda r: r <= 1.5),
-        ("5x tree / 1x tree (cold)", ratio("li_5x", "li_cold"), "<= 1.5x", lambda r: r <= 1.5),
-        ("fix / cold check", ratio("li_fix", "li_cold"), "<= 2x", lambda r: r <= 2),
+        ("cold check / Ruff cold", ("li_cold", "ruff_cold"), "<= 3x", lambda r: r <= 3),
+        ("warm check / Ruff warm", ("li_warm", "ruff_warm"), "<= 1.5x", lambda r: r <= 1.5),
+        ("5x tree / 1x tree (cold)", ("li_5x", "li_cold"), "<= 1.5x", lambda r: r <= 1.5),
+        ("fix / cold check", ("li_fix", "li_cold"), "<= 2x", lambda r: r <= 2),
     ]
     if "fixit" in results:
-        checks.insert(
-            1, ("Fixit / cold check", ratio("fixit", "li_cold"), ">= 100x", lambda r: r >= 100)
-        )
-    for what, value, goal, met in checks:
-        print(f"| {what} | {value:.2f}x {'ok' if met(value) else 'MISSED'} | {goal} |")
+        fixit = ("Fixit / cold check", ("fixit", "li_cold"), ">= 100x", lambda r: r >= 100)
+        checks.insert(1, fixit)
+    for what, (a, b), goal, met in checks:
+        value = ratio(a, b)
+        verdict = "ok" if met(value) else "MISSED"
+        print(f"| {what} | {value:.2f}x {verdict} | {spread(a, b)} | {goal} |")
     li_peak = max(results[k].peak_mb for k in ("li_cold", "li_warm", "li_5x", "li_fix"))
     verdict = "ok" if li_peak <= 300 else "MISSED"
-    print(f"| peak memory, lint-integration | {li_peak:.0f} MB {verdict} | <= 300 MB |")
+    print(f"| peak memory, lint-integration | {li_peak:.0f} MB {verdict} | | <= 300 MB |")
 
 
 if __name__ == "__main__":
