@@ -61,6 +61,7 @@ class Measure:
     tree_kb: int | None = None  # sampled whole process tree
     note: str = ""
     scale: float = 1.0  # extrapolation factor applied to the median
+    in_rounds: bool = False  # ran once per round with the others (Fixit runs on its own)
 
     @property
     def median(self) -> float:
@@ -381,7 +382,7 @@ def main() -> int:
     time.sleep(2.5)
     run_once(li_check, base, (0, 1))
     # Rounds: every command once per round, so a busy machine slows all of them alike.
-    results = {spec.key: Measure(spec.label) for spec in specs}
+    results = {spec.key: Measure(spec.label, in_rounds=True) for spec in specs}
     for round_ in range(args.runs):
         log(f"round {round_ + 1} of {args.runs}")
         for spec in specs:
@@ -461,8 +462,8 @@ def print_table(results: dict[str, Measure], n_py: int, n_env: int, n_py5: int, 
         """The lowest and highest ratio within one round (both commands ran in each round, so
         a busy moment slows both): how close to its goal a median ratio really is."""
         ma, mb = results[a], results[b]
-        if "fixit" in (a, b) or len(ma.times) != len(mb.times) or len(ma.times) < 2:
-            return "n/a"  # Fixit runs on its own, outside the rounds
+        if not (ma.in_rounds and mb.in_rounds) or len(ma.times) < 2:
+            return "n/a"
         rounds = [x * ma.scale / (y * mb.scale) for x, y in zip(ma.times, mb.times, strict=True)]
         return f"{min(rounds):.2f}-{max(rounds):.2f}x"
 

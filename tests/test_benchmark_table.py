@@ -24,10 +24,8 @@ def _benchmark_module():
 
 def _results(bench, five_times):
     keys = ["ruff_cold", "ruff_warm", "li_cold", "li_cold_j1", "li_warm", "li_5x", "ruff_5x"]
-    results = {k: bench.Measure(k, times=[1.0, 1.0, 1.0], rss_kb=[1024]) for k in keys}
-    results["li_fix"] = bench.Measure("li_fix", times=[1.0, 1.0, 1.0], rss_kb=[1024])
-    results["import"] = bench.Measure("import", times=[0.1, 0.1, 0.1], rss_kb=[1024])
-    results["help"] = bench.Measure("help", times=[0.1, 0.1, 0.1], rss_kb=[1024])
+    keys += ["li_fix", "import", "help"]
+    results = {k: bench.Measure(k, [1.0, 1.0, 1.0], [1024], in_rounds=True) for k in keys}
     results["li_cold"].times = [0.40, 0.50, 0.40]
     results["li_5x"].times = five_times
     return results
