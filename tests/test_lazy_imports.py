@@ -1,7 +1,7 @@
 """Heavy parsers are imported only when a file of their language needs parsing.
 
 Each case runs the CLI in a fresh interpreter (so nothing imported by the test run leaks in) and
-then lists which of LibCST and tree-sitter ended up in ``sys.modules``.
+then lists which of LibCST, tree-sitter and PyYAML ended up in ``sys.modules``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("libcst", "tree_sitter", "tree_sitter_bash", "tree_sitter_typescript", "tree_sitter_go")
+HEAVY = (
+    "libcst",
+    "tree_sitter",
+    "tree_sitter_bash",
+    "tree_sitter_typescript",
+    "tree_sitter_go",
+    "yaml",
+)
 
 PROBE = f"""
 import json, sys
@@ -118,6 +125,43 @@ def test_a_shell_file_that_needs_parsing_imports_only_tree_sitter(write):
     assert "run_integration_tests.sh" in done.stdout
     assert "libcst" not in heavy
     assert "tree_sitter" in heavy
+
+
+def test_a_yaml_file_that_needs_parsing_imports_only_pyyaml(write):
+    root = write(
+        {
+            "pyproject.toml": "[tool.lint-integration]\n",
+            **QUIET_TREE,
+            ".github/workflows/integration.yml": (
+                "on: push\njobs:\n  it:\n    runs-on: ubuntu-latest\n"
+                "    env:\n      RUN_INTEGRATION_TESTS: '1'\n    steps:\n      - run: pytest\n"
+            ),
+        }
+    )
+    heavy, done = heavy_after(["check", "--no-cache", "."], root)
+    assert "internal error" not in done.stderr
+    assert "integration.yml" in done.stdout
+    assert heavy == ["yaml"]
+
+
+def test_dropped_config_files_import_no_shell_frontend(write):
+    """YAML, Tiltfile and package.json scripts are analysed as shell once they are parsed; a
+    file the prefilter drops needs neither that frontend nor a parser."""
+    quiet = {
+        path: text
+        for path, text in QUIET_TREE.items()
+        if path.endswith((".yml", ".yaml", "Tiltfile", "package.json"))
+    }
+    root = write({"pyproject.toml": "[tool.lint-integration]\n", **quiet})
+    probe = (
+        "import sys\nfrom lint_integration.cli import main\n"
+        "try:\n    main(sys.argv[1:], prog_name='lint-integration')\nexcept SystemExit:\n    pass\n"
+        "print('LOADED=' + ','.join(sorted(m for m in sys.modules "
+        "if m in ('yaml', 'lint_integration.languages.shell', 'tree_sitter'))))\n"
+    )
+    loaded, done = probed(probe, "LOADED", ["check", "--no-cache", "."], root)
+    assert f"{len(quiet)} files checked" in done.stdout
+    assert loaded == ""
 
 
 def test_clean_imports_no_parser(write):

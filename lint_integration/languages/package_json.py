@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from lint_integration.languages import ParseFailure, facts, shell
+from lint_integration.languages import ParseFailure, facts
 from lint_integration.languages.facts import MODE_VAR, Site
 
 _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\]:,])|([^\s{}\[\]:,"]+))', re.S)
@@ -121,6 +121,8 @@ class PackageJson:
 
     @cached_property
     def analyses(self) -> list[tuple[JString, object]]:
+        from lint_integration.languages import shell  # not needed by the prefilter
+
         result = []
         for _name, command in self.scripts:
             if _interesting(command.value, self.config):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from lint_integration.languages import NewerSyntax, ParseFailure, facts, shell
+from lint_integration.languages import NewerSyntax, ParseFailure, facts
 from lint_integration.languages.facts import MODE_VAR, Host, Site
 from lint_integration.languages.suites import find_suite, sets_mode_flag
 
@@ -220,6 +220,8 @@ class TiltAnalysis:
     @cached_property
     def scripts(self) -> list[tuple[StringLit, Any]]:
         """Command strings with their shell analysis."""
+        from lint_integration.languages import shell  # not needed by the prefilter
+
         result = []
         seen: set[int] = set()
         for call in self.calls:

@@ -27,11 +27,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from lint_integration.languages import ParseFailure, facts, shell
+from lint_integration.languages import ParseFailure, facts
 from lint_integration.languages.facts import MODE_VAR, Host, Site
 from lint_integration.languages.suites import find_suite, sets_mode_flag
 
@@ -48,6 +46,23 @@ _EXPR = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 _CONTEXT_REF = re.compile(r"\b(env|vars|matrix|inputs|github\.event\.inputs)\.([A-Za-z_][\w-]*)")
 _WHOLE_REF = re.compile(r"\$\{\{\s*(matrix|inputs|github\.event\.inputs)\.([A-Za-z_][\w-]*)\s*\}\}")
 _TEKTON_PARAM = re.compile(r"\$\(params(?:\.([\w-]+)|\[['\"]([\w.-]+)['\"]\])\)")
+
+if TYPE_CHECKING:
+    import yaml
+
+    from lint_integration.languages import shell
+
+
+def _load_parsers() -> None:
+    """Import PyYAML and the shell frontend, once a file needs parsing (``analyze``).
+
+    The prefilter drops nearly every YAML file of a tree, and importing the two costs 20-30 ms:
+    as much as reading a thousand files, paid again by every worker process that meets one.
+    """
+    global yaml, shell
+    import yaml
+
+    from lint_integration.languages import shell
 
 
 def _loader():
@@ -1127,6 +1142,7 @@ def _detemplate(text: str) -> str:
 
 
 def analyze(ctx) -> YamlAnalysis:
+    _load_parsers()
     text = ctx.text
     try:
         docs = _compose(text)
