@@ -22,16 +22,22 @@ HEAVY = (
     "yaml",
 )
 
-PROBE = f"""
+# The CLI run in a fresh interpreter, then a report line on what it left in ``sys.modules``.
+RUN_CLI = """
 import json, sys
 from lint_integration.cli import main
 try:
     main(sys.argv[1:], prog_name="lint-integration")
 except SystemExit:
     pass
+"""
+PROBE = (
+    RUN_CLI
+    + f"""
 heavy = sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))
 print("\\nHEAVY=" + json.dumps(heavy))
 """
+)
 
 # One file per language with nothing any rule looks at: the prefilter drops all of them.
 QUIET_TREE = {
@@ -73,6 +79,17 @@ def probed(probe: str, marker: str, args: list[str], cwd: Path):
 def heavy_after(args: list[str], cwd: Path) -> tuple[list[str], subprocess.CompletedProcess]:
     heavy, done = probed(PROBE, "HEAVY", args, cwd)
     return json.loads(heavy), done
+
+
+def loaded_after(
+    args: list[str], cwd: Path, wanted: str
+) -> tuple[list[str], subprocess.CompletedProcess]:
+    """The modules ``m`` for which the expression ``wanted`` holds that the CLI left loaded."""
+    probe = (
+        RUN_CLI + f"print('\\nLOADED=' + json.dumps(sorted(m for m in sys.modules if {wanted})))\n"
+    )
+    loaded, done = probed(probe, "LOADED", args, cwd)
+    return json.loads(loaded), done
 
 
 @pytest.mark.parametrize(
@@ -153,15 +170,13 @@ def test_dropped_config_files_import_no_shell_frontend(write):
         if path.endswith((".yml", ".yaml", "Tiltfile", "package.json"))
     }
     root = write({"pyproject.toml": "[tool.lint-integration]\n", **quiet})
-    probe = (
-        "import sys\nfrom lint_integration.cli import main\n"
-        "try:\n    main(sys.argv[1:], prog_name='lint-integration')\nexcept SystemExit:\n    pass\n"
-        "print('LOADED=' + ','.join(sorted(m for m in sys.modules "
-        "if m in ('yaml', 'lint_integration.languages.shell', 'tree_sitter'))))\n"
+    loaded, done = loaded_after(
+        ["check", "--no-cache", "."],
+        root,
+        "m in ('yaml', 'lint_integration.languages.shell', 'tree_sitter')",
     )
-    loaded, done = probed(probe, "LOADED", ["check", "--no-cache", "."], root)
     assert f"{len(quiet)} files checked" in done.stdout
-    assert loaded == ""
+    assert loaded == []
 
 
 def test_clean_imports_no_parser(write):
@@ -175,14 +190,12 @@ def test_a_check_imports_none_of_the_other_commands(write):
     """``fix``, ``init``, ``clean`` and ``inventory`` are imported only when they run (or when
     help lists them): a check, the command pre-commit runs, pays for none of them."""
     root = write({"pyproject.toml": "[tool.lint-integration]\n", **QUIET_TREE})
-    probe = (
-        "import sys\nfrom lint_integration.cli import main\n"
-        "try:\n    main(sys.argv[1:], prog_name='lint-integration')\nexcept SystemExit:\n    pass\n"
-        "print('LOADED=' + ','.join(sorted(m for m in sys.modules "
-        "if m.startswith('lint_integration.cli_') or m == 'tempfile')))\n"
+    loaded, _done = loaded_after(
+        ["check", "--no-cache", "."],
+        root,
+        "m.startswith('lint_integration.cli_') or m == 'tempfile'",
     )
-    loaded, _done = probed(probe, "LOADED", ["check", "--no-cache", "."], root)
-    assert loaded == "lint_integration.cli_report"
+    assert loaded == ["lint_integration.cli_report"]
 
 
 def test_warming_the_python_frontend_imports_all_a_check_of_a_suite_needs(write):
