@@ -411,6 +411,11 @@ def test_prefilter_ignores_types_named_environment():
         ("STORAGE_AZBLOB_CREDENTIAL", True),
         ("S3_BUCKET", True),
         ("PIPER_tmsServiceKey", True),  # camelCase words
+        ("STORAGE_GCS_NAME", True),  # a service's resource
+        ("AZURE_OPENAI_API_DEPLOYMENT_NAME", True),
+        ("KAFKA_HOME", False),  # knobs about a service
+        ("AZURE_OPENAI_API_VERSION", False),
+        ("PAC_API_INSTRUMENTATION_DIR", False),
         ("ARTIFACTS", False),
         ("UPDATE_GOLDEN", False),
         ("TEST_NOCLEANUP", False),

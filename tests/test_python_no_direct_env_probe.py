@@ -155,3 +155,17 @@ def test_a_read_whose_presence_is_tested_gets_no_fix_and_a_fallback_an_unsafe_on
         (16, 22): None,  # bool(...)
         (16, 48): "safe",  # a plain read
     }
+
+
+def test_a_service_name_makes_a_probe_unless_a_knob_word_follows(tmp_path):
+    # A service's resources (a bucket, a store, the service itself) are where a test reaches
+    # it; its home directory, version, tracing or timeout are knobs about it.
+    probes = ("STORAGE_S3_NAME", "OPENAI_VECTOR_STORE_ID", "CACHE_REDIS", "REDIS_TEST_URL")
+    knobs = ("KAFKA_HOME", "TEMPORAL_TEST_PROTO3", "GRPC_TRACE", "BASE_DIR", "POSTGRES_VERSION")
+    knobs += ("AZURE_TIMEOUT_SECONDS", "ELASTICSEARCH_IMAGE")
+    lines = ["import os", "", "", "def test_it():"]
+    lines += [f'    print(os.environ.get("{name}"))' for name in (*probes, *knobs)]
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("\n".join(lines) + "\n")
+    reported = [f.message.split()[2] for f in lint(tmp_path, ".") if f.code == "LI002"]
+    assert reported == list(probes)

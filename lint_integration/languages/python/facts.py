@@ -37,18 +37,34 @@ DEPENDENCY_WORDS = frozenset(
     | {"LOGIN", "PASSWORD", "PASS", "PASSWD", "PWD", "TOKEN", "TOKENS", "KEY", "KEYS"}
     | {"SECRET", "SECRETS", "CREDENTIALS", "CREDS", "CRED", "AUTH", "DB", "DATABASE"}
     | {"DATABASES", "BROKER", "BACKEND", "BUCKET", "REGION", "ACCOUNT", "TENANT", "CLIENT"}
-    | {"NAMESPACE", "PROJECT", "QUEUE", "TOPIC", "API", "CERT", "CERTS", "CA", "TLS", "SSL"}
-    | {"MTLS", "CONNECTION", "CONN", "REDIS", "POSTGRES", "POSTGRESQL", "PG", "MYSQL"}
-    | {"MONGO", "MONGODB", "KAFKA", "RABBITMQ", "AMQP", "S3", "AWS", "GCP", "GCS", "AZURE"}
-    | {"GRPC", "HTTP", "HTTPS", "SMTP", "SERVICE", "CLUSTER", "INSTANCE", "SCHEMA", "ELASTIC"}
+    | {"NAMESPACE", "PROJECT", "QUEUE", "TOPIC", "CERT", "CERTS", "CA", "TLS", "SSL"}
+    | {"MTLS", "CONNECTION", "CONN", "SERVICE", "CLUSTER", "INSTANCE", "SCHEMA", "WEBHOOK"}
+)
+# Words that name a service or protocol: its variables say which of its resources to use
+# (``STORAGE_S3_NAME``, ``OPENAI_VECTOR_STORE_ID``), unless a word after it makes the variable a
+# knob about it (``KAFKA_HOME``, ``TEMPORAL_TEST_PROTO3``, ``GRPC_TRACE``, ``BASE_DIR``,
+# ``POSTGRES_VERSION``); a word of ``DEPENDENCY_WORDS`` decides either way (``REDIS_TEST_URL``).
+SERVICE_WORDS = frozenset(
+    {"REDIS", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MONGO", "MONGODB", "KAFKA", "RABBITMQ"}
+    | {"AMQP", "S3", "AWS", "GCP", "GCS", "AZURE", "GRPC", "HTTP", "HTTPS", "SMTP", "ELASTIC"}
     | {"ELASTICSEARCH", "TEMPORAL", "NATS", "SQS", "SNS", "DYNAMODB", "SNOWFLAKE", "BIGQUERY"}
-    | {"OPENAI", "ANTHROPIC", "WEBHOOK", "BASE"}
+    | {"OPENAI", "ANTHROPIC", "API", "BASE"}
+)
+KNOB_WORDS = frozenset(
+    {"HOME", "DIR", "DIRS", "DEBUG", "TRACE", "VERBOSE", "VERBOSITY", "LOG", "LEVEL"}
+    | {"VERSION", "PROTO", "PROTO3", "IMAGE", "TAG", "TIMEOUT"}
 )
 
 
 def looks_like_dependency(name: str) -> bool:
-    """Heuristic: the variable names a dependency's location or credentials."""
-    return any(word in DEPENDENCY_WORDS for word in name.upper().replace("-", "_").split("_"))
+    """Heuristic: the variable names a dependency's location, credentials or resource."""
+    words = name.upper().replace("-", "_").split("_")
+    if any(word in DEPENDENCY_WORDS for word in words):
+        return True
+    for index in range(len(words) - 1, -1, -1):  # the last word that names a service
+        if words[index] in SERVICE_WORDS:
+            return not any(word in KNOB_WORDS for word in words[index + 1 :])
+    return False
 
 
 def var_category(name: str | None, config: Any) -> str:
