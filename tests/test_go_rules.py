@@ -259,6 +259,51 @@ def _imports_match_uses(text: str) -> None:
     assert {"os", "myos", "integrationmode"} & used <= imported
 
 
+def test_a_test_reading_back_what_it_set_is_not_a_probe(tmp_path: Path):
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "config_test.go").write_text(
+        "package svc\n\n"
+        'import (\n\t"os"\n\t"testing"\n)\n\n'
+        "func TestDefaults(t *testing.T) {\n"
+        '\tt.Setenv("ORDERS_DB_URL", "postgres://stub")\n'
+        '\tif got := os.Getenv("ORDERS_DB_URL"); got != "postgres://stub" {\n'
+        "\t\tt.Fatal(got)\n\t}\n"
+        '\tfunc() { _ = os.Getenv("ORDERS_DB_URL") }()\n'
+        '\tos.Unsetenv("ORDERS_TOKEN")\n'
+        '\tif _, ok := os.LookupEnv("ORDERS_TOKEN"); ok {\n\t\tt.Fatal("set")\n\t}\n'
+        "}\n\n"
+        "func TestLive(t *testing.T) {\n"
+        '\tconnect(os.Getenv("ORDERS_DB_URL"))\n'
+        "}\n"
+    )
+    findings = lint(tmp_path, "svc", select=("no-direct-env-probe",))
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [(21, "ORDERS_DB_URL")]
+
+
+def test_a_test_checking_the_environments_state_is_not_a_probe(tmp_path: Path):
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "loader_test.go").write_text(
+        "package svc\n\n"
+        'import (\n\t"os"\n\t"testing"\n\n'
+        '\t"github.com/stretchr/testify/assert"\n'
+        '\t"github.com/stretchr/testify/require"\n)\n\n'
+        "func TestLoader(t *testing.T) {\n"
+        '\tassert.Equal(t, os.Getenv("ORDERS_DB_URL"), "postgres://stub")\n'
+        '\trequire.Equal(t, "t0k", os.Getenv("ORDERS_TOKEN"))\n'
+        '\tassert.Empty(t, os.Getenv("ORDERS_API_URL"))\n'
+        '\tassert.NotEmpty(t, os.Getenv("BILLING_DB_URL"))\n'
+        '\trequire.NotEqual(t, "", os.Getenv("BILLING_TOKEN"))\n'
+        '\tassert.Equal(t, cfg.URL, os.Getenv("BILLING_API_URL"))\n'
+        "}\n"
+    )
+    findings = lint(tmp_path, "svc", select=("no-direct-env-probe",))
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (15, "BILLING_DB_URL"),
+        (16, "BILLING_TOKEN"),
+        (17, "BILLING_API_URL"),
+    ]
+
+
 @pytest.fixture
 def fixed(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "fix", tmp_path / "fix")

@@ -464,6 +464,62 @@ def test_field_save_and_restore_is_hygiene_not_a_probe():
     ]
 
 
+def test_a_test_reading_back_what_it_set_is_not_a_probe(tmp_path: Path):
+    """A write counts for later reads in the same test and the functions in it, and at the top
+    level for the whole file; never for a sibling test, nor for reads before it."""
+    (tmp_path / "__tests__").mkdir()
+    (tmp_path / "__tests__" / "config.test.js").write_text(
+        "test('env defaults', () => {\n"
+        "  process.env['ORDERS_PASSWORD'] = 'p1'\n"
+        "  assert.equal(client().password, process.env['ORDERS_PASSWORD'])\n"
+        "  expect(() => process.env.ORDERS_PASSWORD).not.toThrow()\n"
+        "  delete process.env.ORDERS_DB_URL\n"
+        "  assert.equal(client().url, process.env.ORDERS_DB_URL)\n"
+        "})\n"
+        "test('sibling', () => {\n"
+        "  assert.equal(client().password, process.env['ORDERS_PASSWORD'])\n"
+        "  const url = process.env.ORDERS_API_URL\n"
+        "  process.env.ORDERS_API_URL = 'http://stub'\n"
+        "})\n"
+        "process.env.ORDERS_TOKEN = process.env.ORDERS_TOKEN || 'stub'\n"
+        "test('later', () => { login(process.env.ORDERS_TOKEN) })\n"
+    )
+    findings = lint(tmp_path, "__tests__", select=("no-direct-env-probe",))
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (9, "ORDERS_PASSWORD"),  # set in another test
+        (10, "ORDERS_API_URL"),  # read before this test sets it
+    ]  # line 14 reads what the top level set (line 13's read has a default)
+
+
+def test_a_test_checking_the_environments_state_is_not_a_probe(tmp_path: Path):
+    """Checked against a literal, or for absence: what the code under test did to the
+    environment. Checked for presence, or against another value: a dependency's value."""
+    (tmp_path / "__tests__").mkdir()
+    (tmp_path / "__tests__" / "loader.test.ts").write_text(
+        "test('loader exports', () => {\n"
+        "  loadConfig('config.yaml')\n"
+        "  expect(process.env.ORDERS_DB_URL).toBe('postgres://stub')\n"
+        "  expect(process.env['ORDERS_TOKEN']!).toStrictEqual(`t0k`)\n"
+        "  expect(process.env.ORDERS_API_URL).toBeUndefined()\n"
+        "  assert.strictEqual(process.env.ORDERS_HOST, 'localhost')\n"
+        "  assert.equal(undefined, process.env.ORDERS_PORT)\n"
+        "  expect(process.env.BILLING_DB_URL).toBeDefined()\n"
+        "  expect(process.env.BILLING_TOKEN).not.toBe('')\n"
+        "  expect(process.env.BILLING_API_URL).not.toBeUndefined()\n"
+        "  assert.equal(client.url, process.env.BILLING_HOST)\n"
+        "  expect(client.port).toBe(process.env.BILLING_PORT)\n"
+        "})\n"
+    )
+    findings = lint(tmp_path, "__tests__", select=("no-direct-env-probe",))
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (8, "BILLING_DB_URL"),
+        (9, "BILLING_TOKEN"),
+        (10, "BILLING_API_URL"),
+        (11, "BILLING_HOST"),
+        (12, "BILLING_PORT"),
+    ]
+
+
 def test_field_sample_app_package_under_a_test_folder_is_not_test_code():
     """A package of its own kept under ``test/`` is the app the suite drives; the suite's own
     files, and helpers that reference the test framework, are still checked."""

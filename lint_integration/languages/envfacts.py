@@ -170,6 +170,43 @@ def names_dependency(name: str) -> bool:
     )
 
 
+class OwnWrites:
+    """The variables a file's own code sets or removes, and where.
+
+    A test that sets ``X`` and then reads it back reads its own value, not a dependency's:
+    the read is environment hygiene. A write counts for the reads after it in the same
+    function, in functions nested in that one, and anywhere later in the file when it is at
+    the top level; a write in a sibling test or a hook does not."""
+
+    def __init__(self, function_types: frozenset[str]) -> None:
+        self._function_types = function_types
+        self._writes: dict[str, list[tuple[int | None, int]]] = {}  # name: (function, start)
+
+    def add(self, name: str, node) -> None:
+        self._writes.setdefault(name, []).append((self._function_id(node), node.start_byte))
+
+    def before(self, name: str, node) -> bool:
+        """Whether ``node`` (a read of ``name``) comes after a write of it in a function
+        around it."""
+        writes = self._writes.get(name)
+        if not writes:
+            return False
+        around: set[int | None] = {None}  # None: the top level
+        cur = node.parent
+        while cur is not None:
+            if cur.type in self._function_types:
+                around.add(cur.id)
+            cur = cur.parent
+        start = node.start_byte
+        return any(func in around and at < start for func, at in writes)
+
+    def _function_id(self, node) -> int | None:
+        cur = node.parent
+        while cur is not None and cur.type not in self._function_types:
+            cur = cur.parent
+        return None if cur is None else cur.id
+
+
 def compares_with_value(cond, binary_types, ops, is_env, literal, binding_value) -> bool:
     """Does ``cond`` (or a constant it names) compare an env-derived value with a non-empty
     literal? ``X != "on"``, ``process.env.RUN_LIVE === 'true'``: an opt-in switch.

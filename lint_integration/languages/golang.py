@@ -33,6 +33,7 @@ from lint_integration.languages.envfacts import (
     EnvInfo,
     EnvRead,
     ModeValue,
+    OwnWrites,
     Positions,
     Scope,
     SkipGate,
@@ -73,6 +74,14 @@ SCOPE_NODES = frozenset(
 )
 FUNCTION_NODES = frozenset({"function_declaration", "method_declaration", "func_literal"})
 ENV_FUNCS = frozenset({"Getenv", "LookupEnv"})
+# testify's and gotest.tools' assertion packages, and the assertions that check a value's
+# state: with one value (1: empty) or against another (2: a literal on the other side). A
+# negated one (``NotEqual(t, v, "")``, ``NotEmpty``) is a precondition on a dependency.
+ASSERT_PACKAGES = frozenset({"assert", "require"})
+_STATE_ASSERTIONS = {
+    **dict.fromkeys(("Empty", "Emptyf", "Zero", "Zerof"), 1),
+    **dict.fromkeys(("Equal", "Equalf", "EqualValues", "EqualValuesf", "Exactly", "Exactlyf"), 2),
+}
 SKIP_METHODS = frozenset({"Skip", "Skipf", "SkipNow"})
 MODE_FUNCS = frozenset({"Parse", "MustParse", "Current", "FromEnv", "Mode", "Get"})
 PASS_THROUGH = frozenset({"TrimSpace", "ToLower", "ToUpper", "String"})
@@ -813,6 +822,7 @@ class _Facts:
         )
         self.gate_conditions: list = []
         self.gated: set[int] = set()
+        self.own_writes = OwnWrites(FUNCTION_NODES)
         self.pending_reads: list = []
         self.pending_gates: list = []
         self.units: dict[int, _Unit] = {}
@@ -851,17 +861,41 @@ class _Facts:
     # reads and writes
     def _read(self, node, func: str, name: str | None) -> None:
         gated = node.id in self.gated
-        decides = False
+        decides = hygiene = False
         if name and self.config.is_heuristic_var(name):
             decides = self._decides(node, 0)
+        elif name and self.suite and (self.own_writes.before(name, node) or self._asserted(node)):
+            hygiene = True  # the test reads back what it set, or checks the environment's state
         elif name and self.suite and not gated and func == "Getenv" and self._probe_candidate(name):
             unit = self._probe_unit(node, name)
             if unit is not None:
                 self.units[node.id] = unit
-        self.pending_reads.append((node, name, gated, decides))
+        self.pending_reads.append((node, name, gated, decides, hygiene))
 
     def _probe_candidate(self, name: str) -> bool:
         return probe_name(name, self.config)
+
+    def _asserted(self, node) -> bool:
+        """``assert.Equal(t, os.Getenv("X"), "v")``, ``require.Empty(t, os.Getenv("X"))``: the
+        test checks what the code under test did to the environment (a literal on the other
+        side), not a dependency's value."""
+        an = self.an
+        args = node.parent
+        call = args.parent if args is not None and args.type == "argument_list" else None
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None or fn.type != "selector_expression":
+            return False
+        pkg, assertion = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+        if pkg is None or assertion is None or an.t(pkg) not in ASSERT_PACKAGES:
+            return False
+        values = args.named_children[1:]  # after the testing.T
+        kind = _STATE_ASSERTIONS.get(an.t(assertion))
+        if kind == 1:
+            return bool(values) and values[0].id == node.id
+        if kind != 2 or len(values) < 2 or node.id not in (values[0].id, values[1].id):
+            return False
+        other = values[1] if values[0].id == node.id else values[0]
+        return an.const_string(other) is not None
 
     def _write(self, node) -> None:
         """``os.Setenv("X", v)``, ``os.Unsetenv("X")``, ``t.Setenv("X", v)``."""
@@ -879,6 +913,7 @@ class _Facts:
             return
         start, end = an.loc(node)
         self.result.reads.append(EnvRead(name, start, end, write=True))
+        self.own_writes.add(name, node)
         if name == MODE_VAR and len(items) > 1:
             value = _string_value(items[1], an)
             if value is not None:
@@ -1404,10 +1439,10 @@ class _Facts:
                 fixes[key] = (
                     None if imports is None else fix_of(unit.message, [*unit.edits, *imports])
                 )
-        for node, name, gated, decides in self.pending_reads:
+        for node, name, gated, decides, hygiene in self.pending_reads:
             start, end = an.loc(node)
             self.result.reads.append(
-                EnvRead(name, start, end, False, gated, decides, fixes.get(node.id))
+                EnvRead(name, start, end, False, gated, decides, fixes.get(node.id), hygiene)
             )
         for what, names, start, end, key, advice, opt_in in self.pending_gates:
             self.result.gates.append(

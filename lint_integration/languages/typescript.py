@@ -32,6 +32,7 @@ from lint_integration.languages.envfacts import (
     EnvInfo,
     EnvRead,
     ModeValue,
+    OwnWrites,
     Positions,
     Scope,
     SkipGate,
@@ -942,6 +943,7 @@ class _Facts:
         self.gate_conditions: list[Any] = []
         self.gated_reads: set[int] = set()
         self.fixer = _TsFixer(an, ctx)
+        self.own_writes = OwnWrites(FUNCTION_NODES | {"method_definition"})
 
     def run(self) -> EnvAnalysis:
         an = self.an
@@ -969,6 +971,9 @@ class _Facts:
                 self._pair(node)
         self._mark_gated()
         for node, name in reads:
+            if name and _is_write(node):
+                self.own_writes.add(name, node)
+        for node, name in reads:
             self._read(node, name)
         for binding in an.bindings:
             if binding.kind == "pattern" and an.is_env(binding.value):
@@ -981,23 +986,23 @@ class _Facts:
     def _read(self, node, name) -> None:
         an = self.an
         parent = node.parent
-        write = False
-        if parent is not None:
-            ptype = parent.type
-            if ptype in ("assignment_expression", "augmented_assignment_expression"):
-                left = parent.child_by_field_name("left")
-                write = left is not None and left.id == node.id
-                if write and name == MODE_VAR and ptype == "assignment_expression":
-                    self._mode_set(parent, parent.child_by_field_name("right"))
-            elif ptype == "update_expression" or (
-                ptype == "unary_expression" and operator_of(parent) == "delete"
-            ):
-                write = True
+        write = _is_write(node)
+        if write and name == MODE_VAR and parent.type == "assignment_expression":
+            self._mode_set(parent, parent.child_by_field_name("right"))
         start, end = an.loc(node)
         gated = node.id in self.gated_reads
         decides = False
         fix = None
-        hygiene = bool(name) and not write and self.suite and self._saved(node, name)
+        hygiene = (
+            bool(name)
+            and not write
+            and self.suite
+            and (
+                self.own_writes.before(name, node)
+                or self._saved(node, name)
+                or _asserted(node, self.an)
+            )
+        )
         if name and not write:
             if self.config.is_heuristic_var(name):
                 decides = self._decides(node, 0)
@@ -1927,6 +1932,72 @@ def _declared_in(binding: Binding, fn) -> bool:
             return True
         node = node.parent
     return False
+
+
+# Node's ``assert`` functions and Jest/Vitest matchers that check a value against another
+# (a literal there makes it a check of the environment's state) or its absence alone.
+_ASSERT_EQUALS = frozenset({"equal", "strictEqual", "deepEqual", "deepStrictEqual"})
+_MATCH_EQUALS = frozenset({"toBe", "toEqual", "toStrictEqual"})
+
+
+def _asserted(node, an) -> bool:
+    """``expect(process.env.X).toBe('v')``, ``assert.equal(process.env.X, 'v')``,
+    ``expect(process.env.X).toBeUndefined()``: the test checks what the code under test did to
+    the environment, not a dependency's value. A negated check (``.not.toBe('')``,
+    ``toBeDefined()``) is a precondition on a dependency, and stays a probe."""
+    cur = node
+    while cur.parent is not None and cur.parent.type in _TS_WRAPPERS:
+        cur = cur.parent
+    args = cur.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    if fn is None:
+        return False
+    values = args.named_children
+    if fn.type == "member_expression":
+        obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
+        if obj is None or prop is None or an.t(obj) != "assert" or an.t(prop) not in _ASSERT_EQUALS:
+            return False
+        if len(values) < 2 or cur.id not in (values[0].id, values[1].id):
+            return False
+        return _is_literal(values[1] if values[0].id == cur.id else values[0], an)
+    if fn.type != "identifier" or an.t(fn) != "expect" or len(values) != 1:
+        return False
+    up = call.parent  # expect(x).toBe: the member expression naming the matcher
+    prop = up.child_by_field_name("property") if up.type == "member_expression" else None
+    matcher = an.t(prop) if prop is not None else None
+    check = up.parent
+    if check is None or check.type != "call_expression":
+        return False
+    arguments = check.child_by_field_name("arguments")
+    given = arguments.named_children if arguments is not None else []
+    if matcher == "toBeUndefined":
+        return not given
+    return matcher in _MATCH_EQUALS and len(given) == 1 and _is_literal(given[0], an)
+
+
+def _is_literal(node, an) -> bool:
+    node = _unwrap(node)
+    return (
+        _string_value(node, an) is not None
+        or node.type in ("number", "true", "false", "null", "undefined")
+        or (node.type == "identifier" and an.t(node) == "undefined")
+    )
+
+
+def _is_write(node) -> bool:
+    """``process.env.X = v``, ``process.env.X += v``, ``process.env.X++``,
+    ``delete process.env.X``."""
+    parent = node.parent
+    if parent is None:
+        return False
+    ptype = parent.type
+    if ptype in ("assignment_expression", "augmented_assignment_expression"):
+        left = parent.child_by_field_name("left")
+        return left is not None and left.id == node.id
+    return ptype == "update_expression" or (
+        ptype == "unary_expression" and operator_of(parent) == "delete"
+    )
 
 
 def _direct_read(value, an, name: str) -> bool:
