@@ -280,6 +280,33 @@ def test_a_test_reading_back_what_it_set_is_not_a_probe(tmp_path: Path):
     assert [(f.line, f.message.split("`")[1]) for f in findings] == [(21, "ORDERS_DB_URL")]
 
 
+def test_saving_a_variable_to_restore_it_is_not_a_probe(tmp_path: Path):
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "restore_test.go").write_text(
+        "package svc\n\n"
+        'import (\n\t"os"\n\t"testing"\n)\n\n'
+        "func TestWithoutConfig(t *testing.T) {\n"
+        '\torig := os.Getenv("ORDERS_DB_URL")\n'
+        '\tvar token = os.Getenv("ORDERS_TOKEN")\n'
+        '\tos.Unsetenv("ORDERS_DB_URL")\n'
+        "\tdefer func() {\n"
+        '\t\tif orig != "" {\n\t\t\tos.Setenv("ORDERS_DB_URL", orig)\n\t\t}\n'
+        "\t}()\n"
+        '\tdefer os.Setenv("ORDERS_TOKEN", token)\n'
+        '\tsaved := os.Getenv("BILLING_DB_URL")\n'
+        '\tdefer os.Setenv("BILLING_DB_URL", saved)\n'
+        "\tconnect(saved)\n"
+        '\tother := os.Getenv("BILLING_TOKEN")\n'
+        '\tdefer os.Setenv("ORDERS_TOKEN", other)\n'
+        "}\n"
+    )
+    findings = lint(tmp_path, "svc", select=("no-direct-env-probe",))
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (18, "BILLING_DB_URL"),  # saved, but also handed to the code
+        (21, "BILLING_TOKEN"),  # written back into another variable
+    ]
+
+
 def test_a_test_checking_the_environments_state_is_not_a_probe(tmp_path: Path):
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "loader_test.go").write_text(

@@ -448,6 +448,27 @@ def test_field_newer_syntax_parses_and_is_analyzed():
     assert spans(findings) == [(11, 21, 11, 54, "LI003")]
 
 
+def test_field_using_as_a_plain_name_parses_and_using_declarations_still_do(tmp_path: Path):
+    """``using`` is a declaration keyword only before a name: as a variable (knex's query
+    compilers) the file is analyzed, not a parse error."""
+    (tmp_path / "compiler.test.js").write_text(
+        "function del() {\n"
+        "  let using = this.using() || ''\n"
+        "  using += (using ? ',' : 'using ') + tables.join(',')\n"
+        "  return connect(process.env.ORDERS_DB_URL, using)\n"
+        "}\n"
+    )
+    (tmp_path / "resource.test.ts").write_text(
+        "async function f() {\n  await using db = open(process.env.BILLING_DB_URL)\n"
+        "  using lock = take()\n}\n"
+    )
+    findings = lint(tmp_path, "compiler.test.js", "resource.test.ts")
+    assert [(Path(f.path).name, f.line, f.code) for f in findings] == [
+        ("compiler.test.js", 4, "LI002"),
+        ("resource.test.ts", 2, "LI002"),
+    ]
+
+
 def test_field_newer_syntax_keeps_real_syntax_errors_in_place(tmp_path: Path):
     (tmp_path / "a.test.ts").write_text(
         "export type * from './t.js';\nconst url = process.env.ORDERS_URL;\nif (url {\n"

@@ -864,8 +864,8 @@ class _Facts:
         decides = hygiene = False
         if name and self.config.is_heuristic_var(name):
             decides = self._decides(node, 0)
-        elif name and self.suite and (self.own_writes.before(name, node) or self._asserted(node)):
-            hygiene = True  # the test reads back what it set, or checks the environment's state
+        elif name and self.suite and self._hygiene(node, name):
+            hygiene = True
         elif name and self.suite and not gated and func == "Getenv" and self._probe_candidate(name):
             unit = self._probe_unit(node, name)
             if unit is not None:
@@ -874,6 +874,73 @@ class _Facts:
 
     def _probe_candidate(self, name: str) -> bool:
         return probe_name(name, self.config)
+
+    def _hygiene(self, node, name: str) -> bool:
+        """The test reads back what it set, checks the environment's state, or saves a value
+        to restore it."""
+        return self.own_writes.before(name, node) or self._asserted(node) or self._saved(node, name)
+
+    def _saved(self, node, name: str) -> bool:
+        """``orig := os.Getenv("X")`` where every later use of ``orig`` is in a statement that
+        writes X back (``defer os.Setenv("X", orig)``, ``if orig != "" { os.Setenv(...) }``)."""
+        an = self.an
+        cur, parent = node, node.parent
+        while parent is not None and parent.type == "parenthesized_expression":
+            cur, parent = parent, parent.parent
+        decl = parent.parent if parent is not None and parent.type == "expression_list" else None
+        if decl is None or decl.type not in (
+            "short_var_declaration",
+            "assignment_statement",
+            "var_spec",
+        ):
+            return False
+        if decl.type == "var_spec":
+            names = decl.children_by_field_name("name")
+        else:
+            left = decl.child_by_field_name("left")
+            names = left.named_children if left is not None else []
+        values = [value.id for value in parent.named_children]
+        if len(names) != len(values) or names[values.index(cur.id)].type != "identifier":
+            return False
+        target = names[values.index(cur.id)]
+        binding = an.binding_at(target)
+        if binding is None:
+            return False
+        uses = [ref for ref in an.refs(binding) if ref.id != target.id]
+        return bool(uses) and all(self._restores(ref, name) for ref in uses)
+
+    def _restores(self, ref, name: str) -> bool:
+        """Is ``ref`` part of a statement that sets or unsets ``name``?"""
+        cur = ref.parent
+        while cur is not None and not cur.type.endswith(("_statement", "_declaration")):
+            cur = cur.parent
+        if cur is None or cur.type not in (
+            "expression_statement",
+            "if_statement",
+            "defer_statement",
+        ):
+            return False
+        stack = [cur]
+        while stack:
+            node = stack.pop()
+            if node.type == "call_expression" and self._writes(node) == name:
+                return True
+            stack.extend(node.named_children)
+        return False
+
+    def _writes(self, call) -> str | None:
+        """The variable ``os.Setenv``/``os.Unsetenv``/``t.Setenv`` call ``call`` writes."""
+        fn = call.child_by_field_name("function")
+        fld = (
+            fn.child_by_field_name("field")
+            if fn is not None and fn.type == "selector_expression"
+            else None
+        )
+        if fld is None or self.an.t(fld) not in ("Setenv", "Unsetenv"):
+            return None
+        args = call.child_by_field_name("arguments")
+        items = args.named_children if args is not None else []
+        return self.an.const_string(items[0]) if items else None
 
     def _asserted(self, node) -> bool:
         """``assert.Equal(t, os.Getenv("X"), "v")``, ``require.Empty(t, os.Getenv("X"))``: the
@@ -900,17 +967,11 @@ class _Facts:
     def _write(self, node) -> None:
         """``os.Setenv("X", v)``, ``os.Unsetenv("X")``, ``t.Setenv("X", v)``."""
         an = self.an
-        fn = node.child_by_field_name("function")
-        if fn is None or fn.type != "selector_expression":
-            return
-        fld = fn.child_by_field_name("field")
-        if fld is None or an.t(fld) not in ("Setenv", "Unsetenv"):
-            return
-        args = node.child_by_field_name("arguments")
-        items = args.named_children if args is not None else []
-        name = an.const_string(items[0]) if items else None
+        name = self._writes(node)
         if not name:
             return
+        args = node.child_by_field_name("arguments")
+        items = args.named_children
         start, end = an.loc(node)
         self.result.reads.append(EnvRead(name, start, end, write=True))
         self.own_writes.add(name, node)

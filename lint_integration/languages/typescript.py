@@ -209,9 +209,11 @@ def _blank(group: int):
 
 # Syntax newer than the grammar, each made parseable by a same-length rewrite: type-only star
 # re-exports (``export type * from``), ``import defer``, variance annotations on type
-# parameters (``<in out T>``), escapes in template literal types (``\```) and object types
-# as type arguments of tagged templates.
+# parameters (``<in out T>``), escapes in template literal types (``\```), object types
+# as type arguments of tagged templates, and ``using`` as a plain name (the grammar takes it
+# for the start of a ``using`` declaration even where none can follow).
 _GRAMMAR_GAPS = (
+    (re.compile(rb"(?<![\w$.])using(?![\w$])(?!\s+[A-Za-z_$\[{])"), lambda m: b"usin_"),
     (re.compile(rb"\bexport\s+(type)\s+\*"), _blank(1)),
     (re.compile(rb"\bimport\s+(defer)\s+\*"), _blank(1)),
     (
