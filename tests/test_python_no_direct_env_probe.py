@@ -169,3 +169,30 @@ def test_a_service_name_makes_a_probe_unless_a_knob_word_follows(tmp_path):
     (tmp_path / "tests" / "test_x.py").write_text("\n".join(lines) + "\n")
     reported = [f.message.split()[2] for f in lint(tmp_path, ".") if f.code == "LI002"]
     assert reported == list(probes)
+
+
+def test_unittest_assertions_on_the_environments_state_are_not_probes(tmp_path):
+    """Checked against a literal, or for absence: what the code under test did to the
+    environment. Checked for presence, or against another value: a dependency's value."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_loader.py").write_text(
+        "import os\n"
+        "import unittest\n\n\n"
+        "class LoaderTests(unittest.TestCase):\n"
+        "    def test_exports(self):\n"
+        '        load_config("config.yaml")\n'
+        '        self.assertEqual(os.environ["ORDERS_DB_URL"], "postgres://stub")\n'
+        '        self.assertEqual("t0k", os.environ.get("ORDERS_TOKEN"))\n'
+        '        self.assertIsNone(os.environ.get("ORDERS_API_URL"))\n'
+        '        self.assertTrue(os.environ.get("BILLING_DB_URL"))\n'
+        '        self.assertNotEqual(os.getenv("BILLING_TOKEN"), "")\n'
+        '        self.assertEqual(client.url, os.environ["BILLING_API_URL"])\n'
+        '        self.assertEqual(connect(os.environ["BILLING_HOST"]), "ok")\n'
+    )
+    reported = [(f.line, f.message.split()[2]) for f in lint(tmp_path, ".") if f.code == "LI002"]
+    assert reported == [
+        (11, "BILLING_DB_URL"),
+        (12, "BILLING_TOKEN"),
+        (13, "BILLING_API_URL"),
+        (14, "BILLING_HOST"),
+    ]

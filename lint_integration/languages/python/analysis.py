@@ -567,6 +567,8 @@ class Builder:
                 # Compared with literals: checking the environment's state. Compared with other
                 # values (``assert span.host == os.environ.get("DB_HOST")``): a dependency read.
                 checked = self._state_check(up, node, read.var)
+            elif isinstance(up, ast.Call) and node is read.node and _asserted_by_unittest(up, node):
+                return True
             if isinstance(up, ast.Assign) and any(
                 isinstance(t, (ast.Tuple, ast.List))
                 and any(id(e) in tree.store_subscripts for e in t.elts)
@@ -1135,6 +1137,27 @@ def _contains(tree: Tree, outer, inner) -> bool:
     if isinstance(outer, BoolOpPart):
         return any(_contains(tree, v, inner) for v in outer.values)
     return outer is inner or any(up is outer for up in tree.ancestors(inner))
+
+
+# unittest's assertions that check a value against another (a literal there makes it a check
+# of the environment's state) or its absence alone. ``assertTrue``/``assertIsNotNone``/
+# ``assertNotEqual(x, "")`` check a dependency's presence: they stay probes.
+_UNITTEST_EQUALS = frozenset({"assertEqual", "assertEquals", "assertIs", "assertMultiLineEqual"})
+_UNITTEST_ABSENT = frozenset({"assertIsNone", "assertFalse"})
+
+
+def _asserted_by_unittest(call: ast.Call, arg) -> bool:
+    """``self.assertEqual(os.environ["X"], "v")``, ``self.assertIsNone(os.getenv("X"))``:
+    the test checks what the code under test did to the environment."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not call.args:
+        return False
+    if func.attr in _UNITTEST_ABSENT:
+        return call.args[0] is arg
+    if func.attr not in _UNITTEST_EQUALS or len(call.args) < 2:
+        return False
+    first, second = call.args[:2]
+    return (first is arg and _is_literal(second)) or (second is arg and _is_literal(first))
 
 
 def _is_literal(node) -> bool:
