@@ -13,7 +13,10 @@ legacy toggles, CI detection or `INTEGRATION_MODE` itself are reported by their 
 an `exit 0` after a runner's last suite command (an optional notification or upload), a return
 from a Go test helper (it hands control back to the test) and the entry check of a Go helper
 process (`GO_WANT_HELPER_PROCESS`). A gate comparing a variable with a value (`X != "on"`) is an
-opt-in switch: it is reported with the advice to run live-only tests in cluster mode.
+opt-in switch: it is reported with the advice to run live-only tests in cluster mode. A skip on
+what a call answers, when every variable the call is given always has a value (a default that is
+not a switch's `"0"` or `"false"`: `connect(os.getenv("DSN", "dbname=test")) is None`), is decided
+by the service, not by a missing variable, and is not reported.
 
 ## Why is this bad?
 A skipped integration test is green and proves nothing. In repo/local mode the suite must run

@@ -444,3 +444,30 @@ def test_a_service_query_with_a_defaulted_variable_is_not_an_env_gate():
     )
     gates = analyze_source(source, FIXTURES / "tests" / "test_x.py", project_config(FIXTURES)).gates
     assert [sorted(g.env_vars) for g in gates] == [["MODEL_ID"]]
+
+
+@pytest.mark.parametrize(
+    ("setup", "condition", "gate"),
+    [
+        # The connection string always has a value: the answer is the server's.
+        ('DSN = os.getenv("PG_DSN", "dbname=test")', "psycopg2.connect(DSN) is None", None),
+        ("DSN = f\"dbname={os.getenv('PG_DB', 'test')}\"", "not connect(DSN)", None),
+        ('DSN = os.getenv("PG_DSN", "dbname=test")', "not local_connect(DSN)", None),
+        # Without a default, or with a switch's default, the variable still decides.
+        ('DSN = os.getenv("PG_DSN")', "psycopg2.connect(DSN) is None", ["PG_DSN"]),
+        ('LIVE = os.getenv("RUN_LIVE", "0")', "not json.loads(LIVE)", ["RUN_LIVE"]),
+        ('LIVE = os.getenv("RUN_LIVE", "false")', "not local_connect(LIVE)", ["RUN_LIVE"]),
+    ],
+)
+def test_a_call_given_variables_that_always_have_a_value_answers_for_itself(setup, condition, gate):
+    source = (
+        "import json\nimport os\nimport psycopg2\nimport pytest\n"
+        "from db import connect\n"
+        f"{setup}\n\n"
+        "def local_connect(dsn):\n    return psycopg2.connect(dsn)\n\n"
+        "def test_query():\n"
+        f"    if {condition}:\n"
+        "        return\n"
+    )
+    gates = analyze_source(source, FIXTURES / "tests" / "test_x.py", project_config(FIXTURES)).gates
+    assert [sorted(g.env_vars) for g in gates] == ([gate] if gate else [])

@@ -134,3 +134,22 @@ def test_module_level_skip_in_a_package_init(write):
     assert [(f.line, f.code, f.message.split(";")[0]) for f in lint(root, ".")] == [
         (4, "LI001", "module skipped depending on TOX_ENV_NAME")
     ]
+
+
+def test_a_constant_reassigned_at_module_level_exports_every_value(tmp_path):
+    """``DSN = os.environ.get("X")`` then ``if DSN == "": DSN = None``: importers see the env
+    value, as the module's own analysis does, not only the last assignment."""
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "__init__.py").write_text("")
+    (tests / "testconfig.py").write_text(
+        'import os\n\nREPL_DSN = os.environ.get("ORDERS_REPL_DSN")\n'
+        'if REPL_DSN == "":\n    REPL_DSN = None\n'
+    )
+    (tests / "test_repl.py").write_text(
+        "import pytest\n\nfrom .testconfig import REPL_DSN\n\n\n"
+        '@pytest.mark.skipif(REPL_DSN is None, reason="no replication")\n'
+        "def test_replicates():\n    pass\n"
+    )
+    gates = [(f.path.rsplit("/", 1)[-1], f.line) for f in lint(tmp_path, ".") if f.code == "LI001"]
+    assert gates == [("test_repl.py", 6)]

@@ -469,6 +469,20 @@ def test_field_using_as_a_plain_name_parses_and_using_declarations_still_do(tmp_
     ]
 
 
+def test_field_import_types_after_as_and_typeof_parse(tmp_path: Path):
+    """``[] as import("undici").Agent[]`` and ``typeof import("u")`` in type arguments are
+    valid TypeScript the grammar misreads; dynamic imports stay what they are."""
+    (tmp_path / "agent.test.ts").write_text(
+        'import { X } from "./x";\n'
+        'const { agents } = vi.hoisted(() => ({ agents: [] as import("undici").Agent[] }));\n'
+        "const b = g<typeof import('u')>();\n"
+        'const c = await import("./helper");\n'
+        "const url = process.env.ORDERS_URL;\n"
+    )
+    findings = lint(tmp_path, "agent.test.ts")
+    assert [(f.line, f.code) for f in findings] == [(5, "LI002")]
+
+
 def test_field_newer_syntax_keeps_real_syntax_errors_in_place(tmp_path: Path):
     (tmp_path / "a.test.ts").write_text(
         "export type * from './t.js';\nconst url = process.env.ORDERS_URL;\nif (url {\n"

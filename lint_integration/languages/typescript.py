@@ -195,14 +195,15 @@ def _parser(kind: str):
     return parser
 
 
-def _blank(group: int):
-    """A gap replacement: spaces over one group of the match, the rest kept."""
+def _blank(group: int, fill: bytes = b" "):
+    """A gap replacement: ``fill`` over one group of the match (spaces, or underscores to make
+    it a name), the rest kept."""
 
     def replace(match: re.Match) -> bytes:
         start, end = match.span(group)
         text = match.group(0)
         offset = match.start()
-        return text[: start - offset] + b" " * (end - start) + text[end - offset :]
+        return text[: start - offset] + fill * (end - start) + text[end - offset :]
 
     return replace
 
@@ -210,9 +211,14 @@ def _blank(group: int):
 # Syntax newer than the grammar, each made parseable by a same-length rewrite: type-only star
 # re-exports (``export type * from``), ``import defer``, variance annotations on type
 # parameters (``<in out T>``), escapes in template literal types (``\```), object types
-# as type arguments of tagged templates, and ``using`` as a plain name (the grammar takes it
-# for the start of a ``using`` declaration even where none can follow).
+# as type arguments of tagged templates, ``using`` as a plain name (the grammar takes it
+# for the start of a ``using`` declaration even where none can follow), and import types after
+# ``as`` or ``typeof`` (``[] as import("undici").Agent[]``), made a name of the same length.
 _GRAMMAR_GAPS = (
+    (
+        re.compile(rb"\b(?:as|typeof)\s+(import\s*\(\s*(['\"])[^'\"\n]*\2\s*\))"),
+        _blank(1, b"_"),
+    ),
     (re.compile(rb"(?<![\w$.])using(?![\w$])(?!\s+[A-Za-z_$\[{])"), lambda m: b"usin_"),
     (re.compile(rb"\bexport\s+(type)\s+\*"), _blank(1)),
     (re.compile(rb"\bimport\s+(defer)\s+\*"), _blank(1)),

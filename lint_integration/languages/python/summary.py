@@ -123,9 +123,14 @@ def builder_summary(builder) -> ModuleSummary:
         if b.kind == "import" and b.qual and not R.is_library(b.qual):
             export = Export("reexport", name, path, qual=b.qual)
         elif b.kind == "assign":
-            val = ev.binding(b, False)
-            if val.kind not in (ENV, MARK) and isinstance(b.value, (ast.Name, ast.Attribute)):
-                val = ev.binding(b, True)
+            # Every assignment counts, as in the module's own analysis: ``DSN = os.environ.get(
+            # "X")`` then ``if not DSN: DSN = default`` exports the env value, not the default.
+            assigns = usable if all(x.kind == "assign" for x in usable) else [b]
+            val = ev.bindings_val(assigns, False)
+            if val.kind not in (ENV, MARK) and any(
+                isinstance(x.value, (ast.Name, ast.Attribute)) for x in assigns
+            ):
+                val = ev.bindings_val(assigns, True)
             if val.kind == MARK and _env_mark(ev, val.node):
                 export = Export("marker", name, path)
             elif val.kind == ENV and (val.vars or val.dyn):

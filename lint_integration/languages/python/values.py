@@ -44,6 +44,21 @@ FALSY = frozenset({"0", "false", "no", "off", "n", "f", "disabled", "disable", "
 _CASE_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "title"})
 
 
+# Defaults that make an env variable a switch rather than a value.
+_SWITCH_WORDS = frozenset({"0", "1", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f"})
+
+
+def _literal_default(lit) -> str:
+    """The kind of a literal default that is not ``None`` or ``""``: ``falsy`` (``False``,
+    ``0``: as falsy as an unset variable), ``switch`` (``"0"``, ``"false"``, ``True``: the
+    variable is an on/off switch) or ``value``."""
+    if not lit:
+        return "falsy"
+    if not isinstance(lit, str) or lit.strip().lower() in _SWITCH_WORDS:
+        return "switch"
+    return "value"
+
+
 class Val:
     """An abstract value. Only the fields of its kind are meaningful."""
 
@@ -147,7 +162,8 @@ def env_val(
 
 
 def merge_env(vals: list[Val], truth: tuple, boolean: bool = False) -> Val:
-    """An env value derived from several values (their reads, variables and indirections)."""
+    """An env value derived from several values (their reads, variables and indirections);
+    when every variable it derives from always has a value, so does it."""
     envs = [v for v in vals if v.kind == ENV]
     reads: list[EnvRead] = []
     via: list[str] = []
@@ -158,6 +174,7 @@ def merge_env(vals: list[Val], truth: tuple, boolean: bool = False) -> Val:
         reads=reads,
         vars=set().union(*(v.vars for v in envs)) if envs else (),
         dyn=set().union(*(v.dyn for v in envs)) if envs else (),
+        default="value" if envs and all(v.default == "value" for v in envs) else "none",
         boolean=boolean,
         truth=truth,
         direct=any(v.direct for v in envs),
@@ -385,9 +402,10 @@ class Evaluator:
             if star is not None:
                 return star
             return Val(QUAL, qual=f"builtins.{name}")
-        return self._bindings(bindings, follow)
+        return self.bindings_val(bindings, follow)
 
-    def _bindings(self, bindings: list[Binding], follow: bool) -> Val:
+    def bindings_val(self, bindings: list[Binding], follow: bool) -> Val:
+        """The value of a name bound by ``bindings`` (an env value if any binding is one)."""
         vals = [self.binding(b, follow) for b in bindings if b.kind != "augment"]
         if not vals:
             return UNKNOWN_VAL
@@ -540,7 +558,7 @@ class Evaluator:
         truth = F.conj([lt, rt]) if is_and else F.disj([lt, rt])
         # ``os.getenv("X") or ""`` is the raw value of X with an empty default.
         if not is_and and left.kind == ENV and left.raw is not None and right.kind == LIT:
-            default = "empty" if right.lit in ("", None) else "falsy" if not right.lit else "value"
+            default = "empty" if right.lit in ("", None) else _literal_default(right.lit)
             return env_val(
                 reads=left.reads,
                 vars=left.vars,
@@ -692,10 +710,8 @@ class Evaluator:
             dv = self._sub(read.default_node, scope, False)
             if dv.kind == LIT and dv.lit in (None, ""):
                 default = "none" if dv.lit is None else "empty"
-            elif dv.kind == LIT and not dv.lit:  # ``False``, ``0``: as falsy as an unset variable
-                default = "falsy"
             elif dv.kind == LIT:
-                default = "value"
+                default = _literal_default(dv.lit)
             else:
                 default = "unknown"
         names = self._read_names(read, scope)
@@ -773,7 +789,7 @@ class Evaluator:
         if kind == MARK:
             # Applying a skip decorator (``skipUnless(cond, why)(test)``) yields the same skip.
             return Val(MARK, mark=func.mark, node=func.node)
-        return self._derived([self._sub(a, scope, follow) for a in args])
+        return self._answer([self._sub(a, scope, follow) for a in args])
 
     def _pytest_option(self, node: ast.Call, scope: Scope, follow: bool) -> Val | None:
         """``config.getoption("--dsn")`` whose ``parser.addoption("--dsn", default=...)`` in this
@@ -810,6 +826,19 @@ class Evaluator:
         # Marked as coming through an option: a command-line flag can also set it.
         return merge_env([val, env_val(via=(f"option {name}",))], val.truth, val.boolean)
 
+    def _answer(self, vals: list[Val]) -> Val:
+        """What a call given ``vals`` returns, when nothing more is known about it.
+
+        When every env value among them always has a value (a default that is not a switch's
+        ``"0"`` or ``"false"``), ``model_is_deployed(client, os.getenv("MODEL_ID", "minilm"))``,
+        ``psycopg2.connect(os.getenv("DSN", "dbname=test"))``: the answer comes from the
+        service, not from a missing variable."""
+        if any(v.kind == ENV for v in vals) and all(
+            v.default == "value" for v in vals if v.kind == ENV
+        ):
+            return UNKNOWN_VAL
+        return self._derived(vals)
+
     def _derived(self, vals: list[Val]) -> Val:
         if any(v.kind == ENV for v in vals):
             return merge_env(vals, self._opaque_env_truth(vals))
@@ -845,13 +874,7 @@ class Evaluator:
             if first.kind == ENV:
                 vs = sorted(first.vars)
                 return merge_env([first], F.conj([F.atom(v, F.FLAG) for v in vs]), boolean=True)
-        vals = [self._sub(a, scope, follow) for a in args]
-        env = [v for v in vals if v.kind == ENV]
-        if env and len(env) < len(vals) and all(v.default == "value" for v in env):
-            # ``model_is_deployed(client, os.getenv("MODEL_ID", "minilm"))``: the variable always
-            # has a value, so the answer comes from the service, not from a missing variable.
-            return UNKNOWN_VAL
-        return self._derived(vals)
+        return self._answer([self._sub(a, scope, follow) for a in args])
 
     def _method_call(self, node, func: Val, args, scope: Scope, follow: bool) -> Val:
         base: Val = func.base
@@ -989,7 +1012,7 @@ class Evaluator:
                 direct=False,
                 via=(*ret.via, func.name),
             )
-        return self._derived([self._sub(a, scope, follow) for a in args])
+        return self._answer([self._sub(a, scope, follow) for a in args])
 
     # -- subscripts and comparisons ----------------------------------------------------------
 
