@@ -30,6 +30,8 @@ DEFAULT_LEGACY_TOGGLES = (
     "*_USE_LIVE_*",
     "USE_MOCK_*",
     "*_USE_MOCK_*",
+    # controller-runtime's envtest: a real cluster instead of a local control plane.
+    "USE_EXISTING_CLUSTER",
 )
 DEFAULT_MODE_ALIASES = (
     "TEST_MODE",

@@ -13,8 +13,9 @@ scripts and the shared helper may read the environment.
 A read is a dependency probe when the variable's name says where or with which credentials to
 reach something (`*_URL`, `*_HOST`, `*_DSN`, `*_TOKEN`, `*_PASSWORD`, `*_DB`, ...) or names a
 service's resource (`STORAGE_S3_NAME`, `CACHE_REDIS`); knobs such as `DEBUG_TESTS`,
-`UPDATE_GOLDEN` or `*_THRESHOLD`, and knobs about a service (`KAFKA_HOME`, `POSTGRES_VERSION`,
-`GRPC_TRACE`), are left alone. Reads that only save and
+`UPDATE_GOLDEN` or `*_THRESHOLD`, knobs about a service (`KAFKA_HOME`, `POSTGRES_VERSION`,
+`GRPC_TRACE`) and switches (`GRPC_SERVER_ASYNC`, `DB_SSL_ENABLED`, `GOOGLE_API_USE_MTLS`) are
+left alone. Reads that only save and
 restore a variable, guard its removal, assert what the code under test set (or left unchanged),
 or read back what the same test set or removed earlier are environment hygiene, not probes;
 so are reads in code kept among the suites that is not test code: Python handlers and

@@ -4,9 +4,10 @@ from lint_integration.registry import Rule
 
 DOC = """## What it does
 Finds reads and writes of legacy integration toggles such as `RUN_INTEGRATION_TESTS`,
-`RUN_LIVE_TESTS`, `*_INTEGRATION_USE_LIVE_DB` and `*_USE_LIVE_*`, in code, runner scripts, CI
-workflows, Helm values, Tiltfiles and `package.json` scripts. The patterns are configurable with
-`legacy-toggles` / `extend-legacy-toggles`.
+`RUN_LIVE_TESTS`, `*_INTEGRATION_USE_LIVE_DB`, `*_USE_LIVE_*` and envtest's
+`USE_EXISTING_CLUSTER`, in code, runner scripts, CI workflows, Helm values, Tiltfiles and
+`package.json` scripts. The patterns are configurable with `legacy-toggles` /
+`extend-legacy-toggles`.
 
 ## Why is this bad?
 Each toggle is a second, private mode switch. Together they make it impossible to tell which

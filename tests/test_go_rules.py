@@ -428,6 +428,7 @@ def test_field_knobs_helpers_and_new_expressions():
         (36, 10, 36, 35, "LI002"),  # LEDGER_USER2: a numbered credential word
         (39, 3, 41, 4, "LI001"),  # a t.Run subtest returns early
         (62, 2, 64, 3, "LI001"),  # an opt-in switch compared with "on"
+        (85, 2, 85, 37, "LI001"),  # a skip in a test that also ends the process: still a skip
     ]
     assert "`LEDGER_TOKEN`" in findings[1].message
     # An opt-in switch is not a missing dependency: no RequireEnv advice, no fix.
@@ -448,9 +449,13 @@ def test_field_fixes_leave_unreported_reads_and_the_os_import_alone(tmp_path: Pa
     for knob in ("UPDATE_GOLDEN", "ARTIFACTS", "TEST_NOCLEANUP"):
         assert f'os.Getenv("{knob}")' in text
     _imports_match_uses(text)
-    # Only the opt-in switch, which has no mechanical fix, is left.
-    [left] = lint(tmp_path, "field/knobs_test.go")
-    assert left.code == "LI001" and "`STORAGE_S3_INTEGRATION_TEST`" in left.message
+    # Only the opt-in switch and a skip with an ``else`` branch, which have no mechanical fix,
+    # are left.
+    left = lint(tmp_path, "field/knobs_test.go")
+    assert [(f.code, f.message.split("`")[3]) for f in left] == [
+        ("LI001", "STORAGE_S3_INTEGRATION_TEST"),
+        ("LI001", "ASSETS_ORG_ID"),
+    ]
 
 
 def test_field_program_under_a_test_folder_is_not_a_suite():
@@ -494,9 +499,32 @@ def test_prefilter_ignores_types_named_environment():
         ("GOPROXY", False),
         ("LANGCHAIN_CALLBACKS_BACKGROUND", False),
         ("MONKEY_PATCHED", False),
+        ("GRPC_SERVER_ASYNC", False),  # switches about a dependency
+        ("GOOGLE_API_USE_MTLS", False),
+        ("DB_SSL_ENABLED", False),
+        ("REDIS_CLUSTER_MODE", False),
+        ("ENABLE_HTTPS", False),
+        ("GRPC_SERVER_ADDRESS", True),
+        ("USER_API_TOKEN", True),
     ],
 )
 def test_which_names_are_dependencies(name: str, dependency: bool):
     from lint_integration.languages.envfacts import names_dependency
 
     assert names_dependency(name) is dependency
+
+
+def test_envtest_existing_cluster_switch_is_a_legacy_toggle(tmp_path: Path):
+    """controller-runtime's ``USE_EXISTING_CLUSTER`` picks a real cluster over a local control
+    plane: the live toggle INTEGRATION_MODE=cluster replaces, not a dependency read."""
+    (tmp_path / "controllers").mkdir()
+    (tmp_path / "controllers" / "suite_test.go").write_text(
+        "package controllers\n\n"
+        'import (\n\t"os"\n\t"strings"\n\t"testing"\n)\n\n'
+        "func TestMain(m *testing.M) {\n"
+        '\tif strings.EqualFold(os.Getenv("USE_EXISTING_CLUSTER"), "true") {\n'
+        "\t\tconnect()\n\t}\n"
+        "\tos.Exit(m.Run())\n}\n"
+    )
+    findings = lint(tmp_path, "controllers")
+    assert [(f.line, f.code) for f in findings] == [(10, "LI003")]

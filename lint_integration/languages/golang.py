@@ -1065,7 +1065,7 @@ class _Facts:
             found = self._exit_in(branch, fn, test_main)
             if found is not None:
                 break
-        if found is None or (not test_main and self._helper_process(fn)):
+        if found is None or (not test_main and found[1] == "return" and self._helper_process(fn)):
             return
         # Skipping because a variable is set (``TEST_SKIP_GIT``) is an opt-out knob, not a
         # missing dependency: neither a gate nor a probe.
@@ -1141,8 +1141,8 @@ class _Facts:
 
     def _helper_process(self, fn) -> bool:
         """A test that ends the process itself (``defer os.Exit(0)``) is the entry point of a
-        subprocess the real tests start (``GO_WANT_HELPER_PROCESS``): its env check picks the
-        role, it does not skip a test."""
+        subprocess the real tests start (``GO_WANT_HELPER_PROCESS``): its env check, a bare
+        ``return``, picks the role, it does not skip a test (a ``t.Skip`` still does)."""
         if fn is None or fn.type != "function_declaration":
             return False
         if fn.id not in self._helper_processes:

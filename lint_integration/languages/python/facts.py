@@ -56,9 +56,19 @@ KNOB_WORDS = frozenset(
 )
 
 
+# A variable that turns something on or off, or picks how it behaves, is a switch even when it
+# names a dependency (``GRPC_SERVER_ASYNC``, ``DB_SSL_ENABLED``, ``GOOGLE_API_USE_MTLS``).
+SWITCH_LAST_WORDS = frozenset(
+    {"ASYNC", "SYNC", "MODE", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "STRICT", "INSECURE"}
+)
+SWITCH_VERBS = frozenset({"USE", "ENABLE", "DISABLE", "SKIP"})
+
+
 def looks_like_dependency(name: str) -> bool:
     """Heuristic: the variable names a dependency's location, credentials or resource."""
     words = name.upper().replace("-", "_").split("_")
+    if words[-1] in SWITCH_LAST_WORDS or any(word in SWITCH_VERBS for word in words):
+        return False
     if any(word in DEPENDENCY_WORDS for word in words):
         return True
     for index in range(len(words) - 1, -1, -1):  # the last word that names a service
