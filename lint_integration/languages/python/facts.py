@@ -43,7 +43,8 @@ DEPENDENCY_WORDS = frozenset(
 # Words that name a service or protocol: its variables say which of its resources to use
 # (``STORAGE_S3_NAME``, ``OPENAI_VECTOR_STORE_ID``), unless a word after it makes the variable a
 # knob about it (``KAFKA_HOME``, ``TEMPORAL_TEST_PROTO3``, ``GRPC_TRACE``, ``BASE_DIR``,
-# ``POSTGRES_VERSION``); a word of ``DEPENDENCY_WORDS`` decides either way (``REDIS_TEST_URL``).
+# ``POSTGRES_VERSION``, ``GIT_BASE_COMMIT``); a word of ``DEPENDENCY_WORDS`` decides either way
+# (``REDIS_TEST_URL``).
 SERVICE_WORDS = frozenset(
     {"REDIS", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MONGO", "MONGODB", "KAFKA", "RABBITMQ"}
     | {"AMQP", "S3", "AWS", "GCP", "GCS", "AZURE", "GRPC", "HTTP", "HTTPS", "SMTP", "ELASTIC"}
@@ -52,16 +53,18 @@ SERVICE_WORDS = frozenset(
 )
 KNOB_WORDS = frozenset(
     {"HOME", "DIR", "DIRS", "DEBUG", "TRACE", "VERBOSE", "VERBOSITY", "LOG", "LEVEL"}
-    | {"VERSION", "PROTO", "PROTO3", "IMAGE", "TAG", "TIMEOUT"}
+    | {"VERSION", "PROTO", "PROTO3", "IMAGE", "TAG", "TIMEOUT", "PACKAGE", "COMMIT", "SHA"}
+    | {"REF", "BRANCH"}
 )
 
 
 # A variable that turns something on or off, or picks how it behaves, is a switch even when it
-# names a dependency (``GRPC_SERVER_ASYNC``, ``DB_SSL_ENABLED``, ``GOOGLE_API_USE_MTLS``).
+# names a dependency (``GRPC_SERVER_ASYNC``, ``DB_SSL_ENABLED``, ``GOOGLE_API_USE_MTLS``,
+# ``RUN_REDIS_TESTS``).
 SWITCH_LAST_WORDS = frozenset(
     {"ASYNC", "SYNC", "MODE", "ENABLED", "DISABLED", "ENABLE", "DISABLE", "STRICT", "INSECURE"}
 )
-SWITCH_VERBS = frozenset({"USE", "ENABLE", "DISABLE", "SKIP"})
+SWITCH_VERBS = frozenset({"USE", "ENABLE", "DISABLE", "SKIP", "RUN"})
 
 
 def looks_like_dependency(name: str) -> bool:
