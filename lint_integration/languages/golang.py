@@ -900,9 +900,11 @@ class _Facts:
             left = decl.child_by_field_name("left")
             names = left.named_children if left is not None else []
         values = [value.id for value in parent.named_children]
-        if len(names) != len(values) or names[values.index(cur.id)].type != "identifier":
+        if len(names) != len(values):
             return False
         target = names[values.index(cur.id)]
+        if target.type != "identifier":
+            return False
         binding = an.binding_at(target)
         if binding is None:
             return False

@@ -978,11 +978,12 @@ class _Facts:
             elif kind == "pair":
                 self._pair(node)
         self._mark_gated()
-        for node, name in reads:
-            if name and _is_write(node):
+        writes = [_is_write(node) for node, _name in reads]
+        for (node, name), write in zip(reads, writes, strict=True):
+            if name and write:
                 self.own_writes.add(name, node)
-        for node, name in reads:
-            self._read(node, name)
+        for (node, name), write in zip(reads, writes, strict=True):
+            self._read(node, name, write)
         for binding in an.bindings:
             if binding.kind == "pattern" and an.is_env(binding.value):
                 self._pattern_read(binding)
@@ -991,10 +992,10 @@ class _Facts:
         return self.result
 
     # reads
-    def _read(self, node, name) -> None:
+    def _read(self, node, name, write: bool) -> None:
+        """A read of ``name`` (``write``: the node is assigned or deleted)."""
         an = self.an
         parent = node.parent
-        write = _is_write(node)
         if write and name == MODE_VAR and parent.type == "assignment_expression":
             self._mode_set(parent, parent.child_by_field_name("right"))
         start, end = an.loc(node)
