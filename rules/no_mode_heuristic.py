@@ -8,7 +8,10 @@ CI detection (`CI`, `GITHUB_ACTIONS`, `KUBERNETES_SERVICE_HOST`, ... configurabl
 `heuristic-vars`) or an alias of the mode (`TEST_MODE`, `INTEGRATION_ENV`, ... configurable with
 `mode-aliases`). CI detection is reported only where it decides the mode: a skip, a live/mock flag
 (`USE_LIVE = "CI" in os.environ`), a branch that picks live or mocked clients, or a value of
-`INTEGRATION_MODE`; reading `CI` to raise a timeout or turn on logging is left alone.
+`INTEGRATION_MODE`; reading `CI` to raise a timeout or turn on logging is left alone, and so is
+a skip on CI for one platform only (`sys.platform == "darwin" and CI`, `runtime.GOOS`,
+`process.platform`: a runner's limits, not a mode). A skip on CI detection is this rule's, not
+`no-skip-on-env`'s.
 
 ## Why is this bad?
 Heuristics make the same suite mock on one runner and hit live services on another. The contract

@@ -414,6 +414,11 @@ def test_other_roles_are_not_reported(tmp_path):
         ('os.getenv("A_FLAG", "").lower() not in ("1", "true")', "falsy", False),
         ('os.getenv("A_FLAG") != "1"', "falsy", False),
         ('os.getenv("A_ENV") != "staging"', "mixed", False),
+        # Skipped only when set to one value: an unset variable runs the test (an opt-out).
+        ('os.getenv("A_ENV") == "staging"', "present", False),
+        ('os.environ.get("A_ENV") in ("staging", "cloud")', "present", False),
+        ('os.getenv("A_ENV", "staging") == "staging"', "mixed", False),
+        ('os.getenv("A_ENV", "") in ("", "staging")', "mixed", False),
         ('os.getenv("A_URL") is not None', "present", False),
         # A falsy default reads as unset: the condition is about the variable being set.
         ('not os.environ.get("A_URL", False)', "missing", True),

@@ -104,7 +104,8 @@ def _names(names: Iterable[str | None]) -> str:
 
 
 def skip_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
-    """Skip gates in suites, unless every variable they test is in ``allowed-env``."""
+    """Skip gates in suites, unless every variable they test is in ``allowed-env`` or is CI
+    detection (``no-mode-heuristic`` reports that, where it decides the mode)."""
     if ctx.role != "suite":
         return []
     config = ctx.config
@@ -112,6 +113,8 @@ def skip_findings(analysis: EnvAnalysis, ctx, rule) -> list[Finding]:
     for gate in analysis.gates:
         names = [n for n in gate.names if n is None or not config.is_allowed_env(n)]
         if gate.names and not names:
+            continue
+        if names and all(n is not None and config.is_heuristic_var(n) for n in names):
             continue
         known = [n for n in names if n]
         if gate.opt_in or any(config.is_legacy_toggle(n) for n in known):
@@ -626,6 +629,25 @@ def field_is(parent, name: str, node) -> bool:
     """True when ``node`` is ``parent``'s child in field ``name``."""
     child = parent.child_by_field_name(name)
     return child is not None and child.id == node.id
+
+
+# What says which platform a run is on, per language.
+PLATFORM_WORDS = {
+    "go": (b"runtime.GOOS", b"runtime.GOARCH"),
+    "typescript": (b"process.platform", b"process.arch", b"os.platform()", b"os.type()"),
+}
+
+
+def platform_limited(cond, language: str) -> bool:
+    """``runtime.GOOS == "darwin" && os.Getenv("CI") != ""``: a gate on CI for one platform
+    works around a runner (no containers on macOS runners), it does not choose between live
+    and mocked dependencies."""
+    while cond is not None and cond.type == "parenthesized_expression" and cond.named_children:
+        cond = cond.named_children[0]
+    if cond is None or cond.type != "binary_expression" or operator_of(cond) != "&&":
+        return False
+    text = cond.text or b""
+    return any(word in text for word in PLATFORM_WORDS[language])
 
 
 def operator_of(node) -> str | None:

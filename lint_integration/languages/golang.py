@@ -47,6 +47,7 @@ from lint_integration.languages.envfacts import (
     needles_for,
     operator_of,
     parse_failure,
+    platform_limited,
     probe_name,
     reparse_gaps,
     statement_lines,
@@ -822,6 +823,7 @@ class _Facts:
         )
         self.gate_conditions: list = []
         self.gated: set[int] = set()
+        self.platform_reads: set[int] = set()  # CI read by a gate limited to one platform
         self.own_writes = OwnWrites(FUNCTION_NODES)
         self.pending_reads: list = []
         self.pending_gates: list = []
@@ -863,7 +865,7 @@ class _Facts:
         gated = node.id in self.gated
         decides = hygiene = False
         if name and self.config.is_heuristic_var(name):
-            decides = self._decides(node, 0)
+            decides = node.id not in self.platform_reads and self._decides(node, 0)
         elif name and self.suite and self._hygiene(node, name):
             hygiene = True
         elif name and self.suite and not gated and func == "Getenv" and self._probe_candidate(name):
@@ -1199,12 +1201,21 @@ class _Facts:
     def _mark_gated(self) -> None:
         """Reads whose value flows into a gate's condition are the gate, not probes."""
 
+        heuristic = self.config.is_heuristic_var
+
         def on_read(node, _name) -> None:
             self.gated.add(node.id)
 
+        def on_platform_read(node, name) -> None:
+            if name and heuristic(name):  # CI on one platform is no mode decision
+                self.platform_reads.add(node.id)
+            else:
+                self.gated.add(node.id)
+
         for cond in self.gate_conditions:
             if cond is not None:
-                self.an.flow(cond, on_read)
+                limited = platform_limited(cond, "go")
+                self.an.flow(cond, on_platform_read if limited else on_read)
 
     # mode values
     def _is_mode(self, node, depth: int = 0) -> bool:

@@ -46,6 +46,7 @@ from lint_integration.languages.envfacts import (
     needles_for,
     operator_of,
     parse_failure,
+    platform_limited,
     probe_name,
     reparse_gaps,
     statement_lines,
@@ -950,6 +951,7 @@ class _Facts:
         self.result = EnvAnalysis("typescript", is_helper=ctx.role == "helper")
         self.gate_conditions: list[Any] = []
         self.gated_reads: set[int] = set()
+        self.platform_reads: set[int] = set()  # CI read by a gate limited to one platform
         self.fixer = _TsFixer(an, ctx)
         self.own_writes = OwnWrites(FUNCTION_NODES | {"method_definition"})
 
@@ -1014,7 +1016,7 @@ class _Facts:
         )
         if name and not write:
             if self.config.is_heuristic_var(name):
-                decides = self._decides(node, 0)
+                decides = node.id not in self.platform_reads and self._decides(node, 0)
             elif (
                 self.suite
                 and not gated
@@ -1316,12 +1318,21 @@ class _Facts:
     def _mark_gated(self) -> None:
         """Reads whose value flows into a gate's condition are the gate, not probes."""
 
+        heuristic = self.config.is_heuristic_var
+
         def on_read(node, _name) -> None:
             self.gated_reads.add(node.id)
 
+        def on_platform_read(node, name) -> None:
+            if name and heuristic(name):  # CI on one platform is no mode decision
+                self.platform_reads.add(node.id)
+            else:
+                self.gated_reads.add(node.id)
+
         for cond in self.gate_conditions:
             if cond is not None:
-                self.an.flow(cond, on_read)
+                limited = platform_limited(cond, "typescript")
+                self.an.flow(cond, on_platform_read if limited else on_read)
 
     # mode values
     def _comparison(self, node) -> None:

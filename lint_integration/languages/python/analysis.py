@@ -57,6 +57,7 @@ from lint_integration.languages.python.values import (
     STRS,
     Evaluator,
     arg_values,
+    keyword,
     positional,
     string_value,
 )
@@ -657,9 +658,17 @@ class Builder:
             return False
         writes = self._own_writes.get(id(func))
         if writes is None:
-            writes = self._own_writes[id(func)] = _env_writes(self, func)
+            # The function's own writes, and those of ``@patch.dict(os.environ, ...)`` on the
+            # classes around it (they apply to every method).
+            classes = [up for up in self.tree.ancestors(func) if isinstance(up, ast.ClassDef)]
+            writes = _env_writes(self, func)
+            for cls in classes:
+                writes += _env_writes(self, cls, body=False)
+            self._own_writes[id(func)] = writes
         start = self.analysis.span(read.node)[0]
-        return any(var == read.var and self.analysis.span(node)[0] < start for var, node in writes)
+        return any(
+            var in (read.var, "*") and self.analysis.span(node)[0] < start for var, node in writes
+        )
 
     def _restored_values(self) -> set[str]:
         """Dotted names written back into the environment (``os.environ[X] = self.saved``)."""
@@ -937,7 +946,7 @@ class Builder:
         a = self.analysis
         config = self.config
         for gate in a.gates:
-            if gate.category == HEURISTIC:
+            if gate.category == HEURISTIC and not _platform_limited(gate.condition):
                 var = next(
                     (
                         v
@@ -1057,8 +1066,10 @@ class Builder:
 _WRITE_METHODS = frozenset({"setenv", "delenv", "pop", "unsetenv", "putenv"})
 
 
-def _env_writes(builder: Builder, func) -> list[tuple[str, ast.AST]]:
-    """Literal-named writes and removals of environment variables in one function body."""
+def _env_writes(builder: Builder, func, body: bool = True) -> list[tuple[str, ast.AST]]:
+    """Literal-named writes and removals of environment variables in one function body and its
+    decorators (only the decorators with ``body=False``). ``"*"`` stands for every variable: a
+    ``patch.dict(os.environ, ..., clear=True)`` leaves only what the test put there."""
     tree, ev = builder.tree, builder.ev
     found: list[tuple[str, ast.AST]] = []
 
@@ -1071,7 +1082,13 @@ def _env_writes(builder: Builder, func) -> list[tuple[str, ast.AST]]:
             if name and ev._is_environ(target.value, scope):
                 found.append((name, stmt))
 
-    for stmt in func.body:
+    def environ(node, call) -> bool:
+        scope = tree.scope_of.get(call)
+        if string_value(node) == "os.environ":  # ``patch.dict("os.environ", ...)``
+            return True
+        return scope is not None and ev._is_environ(node, scope)
+
+    for stmt in (*func.decorator_list, *(func.body if body else ())):
         for node in ast.walk(stmt):
             tp = type(node)
             if tp is ast.Assign:
@@ -1083,9 +1100,22 @@ def _env_writes(builder: Builder, func) -> list[tuple[str, ast.AST]]:
                         subscript(t, node)
             elif tp is ast.Call:
                 f = node.func
-                if not (isinstance(f, ast.Attribute) and f.attr in _WRITE_METHODS):
+                if not isinstance(f, ast.Attribute):
                     continue
                 args = positional(node)
+                if f.attr in _ITEM_METHODS or _is_patch_dict(f):
+                    if args and environ(args[0], node):
+                        keys = (
+                            _patched_keys(node, args, func)
+                            if f.attr == "dict"
+                            else [string_value(args[1])]
+                            if len(args) > 1
+                            else []
+                        )
+                        found.extend((key, node) for key in keys if key)
+                    continue
+                if f.attr not in _WRITE_METHODS:
+                    continue
                 name = string_value(args[0]) if args else None
                 if not name:
                     continue
@@ -1095,6 +1125,84 @@ def _env_writes(builder: Builder, func) -> list[tuple[str, ast.AST]]:
                 ):
                     found.append((name, node))
     return found
+
+
+# What says which platform the run is on: ``sys.platform``, ``os.name``, ``platform.system()``.
+_PLATFORM_ATTRIBUTES = frozenset({("sys", "platform"), ("os", "name")})
+_PLATFORM_CALLS = frozenset(
+    {("platform", "system"), ("platform", "machine"), ("platform", "python_implementation")}
+)
+
+
+def _platform_limited(condition) -> bool:
+    """``platform.system() == "Darwin" and os.environ.get("CI")``: a skip on CI for one
+    platform works around a runner (no containers on macOS runners, a flaky toolchain); it
+    does not choose between live and mocked dependencies."""
+    if not (isinstance(condition, ast.BoolOp) and isinstance(condition.op, ast.And)):
+        return False
+    for value in condition.values:
+        for node in ast.walk(value):
+            if isinstance(node, ast.Call):
+                node = node.func
+                pairs = _PLATFORM_CALLS
+            else:
+                pairs = _PLATFORM_ATTRIBUTES
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and (node.value.id, node.attr) in pairs
+            ):
+                return True
+    return False
+
+
+# ``monkeypatch.setitem(os.environ, "X", v)`` / ``delitem``.
+_ITEM_METHODS = frozenset({"setitem", "delitem"})
+
+
+def _is_patch_dict(func: ast.Attribute) -> bool:
+    """``patch.dict``, ``mock.patch.dict``, ``mocker.patch.dict``."""
+    target = func.value
+    return func.attr == "dict" and (
+        (isinstance(target, ast.Name) and target.id == "patch")
+        or (isinstance(target, ast.Attribute) and target.attr == "patch")
+    )
+
+
+def _patched_keys(call: ast.Call, args: list, func) -> list[str]:
+    """The variables ``patch.dict(os.environ, values, clear=..., **kw)`` sets: the literal
+    keys of ``values`` (a dict literal, or a name the function binds to one and fills by
+    literal keys) and of the keywords; ``"*"`` with ``clear=True``."""
+    keys = [k.arg for k in call.keywords if k.arg not in (None, "values", "clear")]
+    clear = keyword(call, "clear")
+    if isinstance(clear, ast.Constant) and clear.value is True:
+        keys.append("*")
+    values = args[1] if len(args) > 1 else keyword(call, "values")
+    if isinstance(values, ast.Dict):
+        keys += [string_value(k) for k in values.keys if k is not None]
+    elif isinstance(values, ast.Name):
+        keys += _dict_keys_of(values.id, func)
+    return [k for k in keys if k]
+
+
+def _dict_keys_of(name: str, func) -> list[str]:
+    """Literal keys a function gives the dict it names ``name``: ``name = {"K": v}`` and
+    ``name["K"] = v``."""
+    keys: list[str | None] = []
+    for node in ast.walk(func) if isinstance(func, FUNCTION_DEFS) else ():
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id == name:
+                if isinstance(node.value, ast.Dict):
+                    keys += [string_value(k) for k in node.value.keys if k is not None]
+            elif (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == name
+            ):
+                keys.append(string_value(target.slice))
+    return [k for k in keys if k]
 
 
 _ENV_WRITE_METHODS = frozenset(

@@ -4,7 +4,8 @@ A condition is one of:
 
 - ``TRUE`` / ``FALSE``; ``OPAQUE`` (something that is not about the environment)
 - ``("atom", var, test, param)``: ``test`` is ``"set"`` (the variable is set and non-empty),
-  ``"true"`` (its value parses as an enabled flag) or ``"cmp"`` (some other comparison);
+  ``"true"`` (its value parses as an enabled flag), ``"eq"`` (it equals a value it cannot have
+  when unset: ``X == "cloud"``) or ``"cmp"`` (some other comparison);
   ``var`` is None and ``param`` names the parameter when the variable name is computed
 - ``("not", c)``, ``("and", (c, ...))``, ``("or", (c, ...))``
 
@@ -18,7 +19,7 @@ TRUE = ("T",)
 FALSE = ("F",)
 OPAQUE = ("opaque",)
 
-SET, FLAG, CMP = "set", "true", "cmp"
+SET, FLAG, EQ, CMP = "set", "true", "eq", "cmp"
 
 
 def atom(var: str | None, test: str, param: str | None = None) -> tuple:
@@ -150,7 +151,7 @@ def polarity(c: tuple) -> str:
         return "missing"
     if all(not pos and a[2] in (SET, FLAG) for a, pos in lits):
         return "falsy"
-    if all(pos and a[2] in (SET, FLAG) for a, pos in lits):
+    if all(pos and a[2] in (SET, FLAG, EQ) for a, pos in lits):
         return "present"
     return "mixed"
 

@@ -1081,6 +1081,8 @@ class Evaluator:
             t = F.neg(F.atom(var, F.SET))
         elif folded <= FALSY and folded:
             t = F.neg(F.atom(var, F.FLAG))
+        elif "" not in folded and left.default in ("none", "empty"):
+            t = F.atom(var, F.EQ)  # an unset variable never equals these
         else:
             t = F.atom(var, F.CMP)
         return t if positive else F.neg(t)
