@@ -75,6 +75,20 @@ DEFAULT_ALLOWED_ENV = (
     "NODE_ENV",
     "GOPATH",
     "GOFLAGS",
+    # The process's trust store and proxies: plumbing every client honours, not a dependency.
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+    "NODE_EXTRA_CA_CERTS",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "all_proxy",
 )
 DEFAULT_EXCLUDE = (
     ".git",

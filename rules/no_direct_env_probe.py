@@ -6,9 +6,9 @@ DOC = """## What it does
 Finds integration suites that read a dependency's environment variable directly:
 `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)`, `"X" in os.environ`,
 `process.env.X`, `os.Getenv`, `os.LookupEnv`. Aliases (`from os import environ as E`,
-`env = os.environ`) are resolved. Variables in `allowed-env` (`HOME`, `PATH`, `PYTEST_*`, ...),
-writes (`os.environ["X"] = ...`), `monkeypatch.setenv` and `t.Setenv` are not probes. Runner
-scripts and the shared helper may read the environment.
+`env = os.environ`) are resolved. Variables in `allowed-env` (`HOME`, `PATH`, `PYTEST_*`, the
+trust store and proxies, ...), writes (`os.environ["X"] = ...`), `monkeypatch.setenv` and
+`t.Setenv` are not probes. Runner scripts and the shared helper may read the environment.
 
 A read is a dependency probe when the variable's name says where or with which credentials to
 reach something (`*_URL`, `*_HOST`, `*_DSN`, `*_TOKEN`, `*_PASSWORD`, `*_DB`, ...) or names a
@@ -17,7 +17,8 @@ service's resource (`STORAGE_S3_NAME`, `CACHE_REDIS`); knobs such as `DEBUG_TEST
 `GRPC_TRACE`) and switches (`GRPC_SERVER_ASYNC`, `DB_SSL_ENABLED`, `GOOGLE_API_USE_MTLS`) are
 left alone. Reads that only save and
 restore a variable, guard its removal, assert what the code under test set (or left unchanged),
-or read back what the same test set or removed earlier are environment hygiene, not probes;
+or read back what the same test set or removed earlier (`monkeypatch.setenv`, `t.Setenv`,
+`patch.dict(os.environ, {...})` around the test or its class) are environment hygiene, not probes;
 so are reads in code kept among the suites that is not test code: Python handlers and
 settings modules that import no test framework, a sample app with its own `package.json`
 under a test folder, a Go `package main` program. A read whose value only feeds

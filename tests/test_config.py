@@ -23,6 +23,7 @@ def test_pyproject_table_is_found_walking_up(write):
     assert cfg.root == root
     assert cfg.is_allowed_env("MY_VAR")
     assert cfg.is_allowed_env("HOME")  # extend- keeps the defaults
+    assert cfg.is_allowed_env("SSL_CERT_FILE") and cfg.is_allowed_env("https_proxy")
 
 
 def test_pyproject_without_our_table_is_passed_over(write):

@@ -161,8 +161,12 @@ def test_a_service_name_makes_a_probe_unless_a_knob_word_follows(tmp_path):
     # A service's resources (a bucket, a store, the service itself) are where a test reaches
     # it; its home directory, version, tracing or timeout are knobs about it.
     probes = ("STORAGE_S3_NAME", "OPENAI_VECTOR_STORE_ID", "CACHE_REDIS", "REDIS_TEST_URL")
+    probes += ("ORDERS_DB", "KAFKA_TOPIC", "TEST_SERVER", "SERVER_LOG_TOKEN", "AWS_REGISTRY_PATH")
     knobs = ("KAFKA_HOME", "TEMPORAL_TEST_PROTO3", "GRPC_TRACE", "BASE_DIR", "POSTGRES_VERSION")
-    knobs += ("AZURE_TIMEOUT_SECONDS", "ELASTICSEARCH_IMAGE")
+    knobs += ("AZURE_TIMEOUT_SECONDS", "ELASTICSEARCH_IMAGE", "SERVER_VERSION", "CLIENT_TIMEOUT")
+    knobs += ("INSTANCE_COUNT", "SERVER_LOG_LEVEL", "CLIENT_RETRIES", "APP_INSTANCE_MARKER")
+    knobs += ("TEMPORAL_TEST_OTEL_OUTPUT", "TEMPORAL_TEST_CLUSTER_EVENTS_FILE")
+    knobs += ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "HTTPS_PROXY")  # allowed-env by default
     lines = ["import os", "", "", "def test_it():"]
     lines += [f'    print(os.environ.get("{name}"))' for name in (*probes, *knobs)]
     (tmp_path / "tests").mkdir()
@@ -196,3 +200,44 @@ def test_unittest_assertions_on_the_environments_state_are_not_probes(tmp_path):
         (13, "BILLING_API_URL"),
         (14, "BILLING_HOST"),
     ]
+
+
+def test_values_patched_into_the_environment_are_read_back_not_probed(tmp_path):
+    """``patch.dict(os.environ, ...)`` (a context, a method or class decorator, keywords,
+    ``clear=True``) and ``monkeypatch.setitem`` put the value there: reading it back checks the
+    test's own value. A variable the patch does not name is still a dependency's."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_auth.py").write_text(
+        "import os\n"
+        "from unittest import mock\n"
+        "from unittest.mock import patch\n\n\n"
+        "class TestAuth:\n"
+        "    def test_context(self, creds):\n"
+        '        env = {"AWS_ACCESS_KEY_ID": creds.key}\n'
+        '        env["AWS_SECRET_ACCESS_KEY"] = creds.secret\n'
+        "        with patch.dict(os.environ, env):\n"
+        '            assert os.environ["AWS_ACCESS_KEY_ID"] == creds.key\n'
+        '            connect(os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+        '            connect(os.environ["ELASTIC_URL"])\n\n'
+        '    @mock.patch.dict(os.environ, {"DATABASE_URL": "postgres://stub"})\n'
+        "    def test_decorated(self):\n"
+        '        connect(os.environ["DATABASE_URL"])\n\n'
+        "    def test_keywords_and_clear(self, monkeypatch):\n"
+        '        with mock.patch.dict("os.environ", REDIS_URL="redis://stub"):\n'
+        '            connect(os.environ["REDIS_URL"])\n'
+        '        monkeypatch.setitem(os.environ, "S3_BUCKET", "stub")\n'
+        '        connect(os.environ["S3_BUCKET"])\n'
+        "        with patch.dict(os.environ, {}, clear=True):\n"
+        '            connect(os.environ.get("KAFKA_BROKERS"))\n\n'
+        "    def test_before_the_patch(self):\n"
+        '        connect(os.environ["MONGODB_URI"])\n'
+        '        with patch.dict(os.environ, {"MONGODB_URI": "mongodb://stub"}):\n'
+        "            pass\n\n\n"
+        '@patch.dict(os.environ, {"SNOWFLAKE_ACCOUNT": "stub"})\n'
+        "class TestPatchedClass:\n"
+        "    def test_method(self):\n"
+        '        connect(os.environ["SNOWFLAKE_ACCOUNT"])\n'
+        '        connect(os.environ["SNOWFLAKE_USER"])\n'
+    )
+    reported = [(f.line, f.message.split()[2]) for f in lint(tmp_path, ".") if f.code == "LI002"]
+    assert reported == [(13, "ELASTIC_URL"), (28, "MONGODB_URI"), (37, "SNOWFLAKE_USER")]

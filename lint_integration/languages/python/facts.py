@@ -29,32 +29,34 @@ Loc = tuple[int, int]
 Span = tuple[Loc, Loc]
 
 
-# Words that make a variable name look like a dependency's setting (where, who, which
-# credentials); a suite reading DEBUG or THRESHOLD knobs is not probing a dependency.
+# Words that say where or with which credentials to reach a dependency; a suite reading DEBUG
+# or THRESHOLD knobs is not probing one. Any of them makes a variable a dependency's.
 DEPENDENCY_WORDS = frozenset(
     {"URL", "URLS", "URI", "URIS", "DSN", "HOST", "HOSTS", "HOSTNAME", "PORT", "PORTS"}
-    | {"ADDR", "ADDRESS", "ENDPOINT", "ENDPOINTS", "SERVER", "SERVERS", "USER", "USERNAME"}
-    | {"LOGIN", "PASSWORD", "PASS", "PASSWD", "PWD", "TOKEN", "TOKENS", "KEY", "KEYS"}
-    | {"SECRET", "SECRETS", "CREDENTIALS", "CREDS", "CRED", "AUTH", "DB", "DATABASE"}
-    | {"DATABASES", "BROKER", "BACKEND", "BUCKET", "REGION", "ACCOUNT", "TENANT", "CLIENT"}
-    | {"NAMESPACE", "PROJECT", "QUEUE", "TOPIC", "CERT", "CERTS", "CA", "TLS", "SSL"}
-    | {"MTLS", "CONNECTION", "CONN", "SERVICE", "CLUSTER", "INSTANCE", "SCHEMA", "WEBHOOK"}
+    | {"ADDR", "ADDRESS", "ENDPOINT", "ENDPOINTS", "USER", "USERNAME", "LOGIN", "PASSWORD"}
+    | {"PASS", "PASSWD", "PWD", "TOKEN", "TOKENS", "KEY", "KEYS", "SECRET", "SECRETS"}
+    | {"CREDENTIALS", "CREDS", "CRED", "AUTH", "CERT", "CERTS", "CA", "TLS", "SSL", "MTLS"}
 )
-# Words that name a service or protocol: its variables say which of its resources to use
-# (``STORAGE_S3_NAME``, ``OPENAI_VECTOR_STORE_ID``), unless a word after it makes the variable a
-# knob about it (``KAFKA_HOME``, ``TEMPORAL_TEST_PROTO3``, ``GRPC_TRACE``, ``BASE_DIR``,
-# ``POSTGRES_VERSION``, ``GIT_BASE_COMMIT``); a word of ``DEPENDENCY_WORDS`` decides either way
-# (``REDIS_TEST_URL``).
+# Words that name a service, a protocol or one of a service's resources: its variables say
+# which of them to use (``STORAGE_S3_NAME``, ``OPENAI_VECTOR_STORE_ID``, ``REDIS_DB``,
+# ``KAFKA_TOPIC``), unless a word after it makes the variable a knob about it (``KAFKA_HOME``,
+# ``TEMPORAL_TEST_PROTO3``, ``GRPC_TRACE``, ``BASE_DIR``, ``POSTGRES_VERSION``,
+# ``SERVER_VERSION``, ``CLIENT_TIMEOUT``, ``INSTANCE_COUNT``, ``GIT_BASE_COMMIT``); a word of
+# ``DEPENDENCY_WORDS`` decides either way (``REDIS_TEST_URL``, ``SERVER_LOG_TOKEN``).
 SERVICE_WORDS = frozenset(
     {"REDIS", "POSTGRES", "POSTGRESQL", "PG", "MYSQL", "MONGO", "MONGODB", "KAFKA", "RABBITMQ"}
     | {"AMQP", "S3", "AWS", "GCP", "GCS", "AZURE", "GRPC", "HTTP", "HTTPS", "SMTP", "ELASTIC"}
     | {"ELASTICSEARCH", "TEMPORAL", "NATS", "SQS", "SNS", "DYNAMODB", "SNOWFLAKE", "BIGQUERY"}
     | {"OPENAI", "ANTHROPIC", "API", "BASE"}
+    | {"SERVER", "SERVERS", "CLIENT", "INSTANCE", "SERVICE", "CLUSTER", "DB", "DATABASE"}
+    | {"DATABASES", "BROKER", "BACKEND", "BUCKET", "REGION", "ACCOUNT", "TENANT", "NAMESPACE"}
+    | {"PROJECT", "QUEUE", "TOPIC", "CONNECTION", "CONN", "SCHEMA", "WEBHOOK"}
 )
 KNOB_WORDS = frozenset(
     {"HOME", "DIR", "DIRS", "DEBUG", "TRACE", "VERBOSE", "VERBOSITY", "LOG", "LEVEL"}
     | {"VERSION", "PROTO", "PROTO3", "IMAGE", "TAG", "TIMEOUT", "PACKAGE", "COMMIT", "SHA"}
-    | {"REF", "BRANCH"}
+    | {"REF", "BRANCH", "COUNT", "RETRIES", "RETRY", "WORKERS", "THREADS", "MARKER", "FILE"}
+    | {"OUTPUT"}
 )
 
 
