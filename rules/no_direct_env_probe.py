@@ -21,8 +21,8 @@ or read back what the same test set or removed earlier (`monkeypatch.setenv`, `t
 `patch.dict(os.environ, {...})` around the test or its class) are environment hygiene, not probes;
 so are reads in code kept among the suites that is not test code: Python handlers and
 settings modules that import no test framework, a sample app with its own `package.json`
-under a test folder, a Go `package main` program. A read whose value only feeds
-a skip gate is reported through the gate (`no-skip-on-env`).
+under a test folder, a Go `package main` program or `Example` function. A read whose value only
+feeds a skip gate is reported through the gate (`no-skip-on-env`).
 
 ## Why is this bad?
 A direct read returns `None` or `""` when the variable is missing, so the test quietly runs

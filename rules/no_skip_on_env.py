@@ -12,8 +12,11 @@ A skip because a variable is *set* (an opt-out knob such as `DEBUG_LOG`) is not 
 legacy toggles, CI detection or `INTEGRATION_MODE` itself are reported by their own rules. Nor are
 an `exit 0` after a runner's last suite command (an optional notification or upload), a return
 from a Go test helper (it hands control back to the test) and the entry check of a Go helper
-process (`GO_WANT_HELPER_PROCESS`). A gate comparing a variable with a value (`X != "on"`) is an
-opt-in switch: it is reported with the advice to run live-only tests in cluster mode. A skip on
+process (`GO_WANT_HELPER_PROCESS`, or any variable another test of the file sets for the child
+it starts, or a test that ends the process or blocks for good once it runs as one). A gate
+comparing a variable with a value (`X != "on"`) is an opt-in switch: it is reported with the
+advice to run live-only tests in cluster mode; one that skips only when the variable equals a
+value (`X == "cloud"`) runs the test when it is unset and is not reported. A skip on
 what a call answers, when every variable the call is given always has a value (a default that is
 not a switch's `"0"` or `"false"`: `connect(os.getenv("DSN", "dbname=test")) is None`), is decided
 by the service, not by a missing variable, and is not reported.

@@ -533,3 +533,79 @@ def test_envtest_existing_cluster_switch_is_a_legacy_toggle(tmp_path: Path):
     )
     findings = lint(tmp_path, "controllers")
     assert [(f.line, f.code) for f in findings] == [(10, "LI003")]
+
+
+def test_helper_process_entry_checks_under_any_name(tmp_path: Path):
+    """A test whose variable a sibling sets for the child it starts, or that blocks for good
+    once it runs as one, is a subprocess's entry point; an early return on an unset variable
+    nobody in the file sets is still a skip."""
+    (tmp_path / "cmd").mkdir()
+    (tmp_path / "cmd" / "exit_test.go").write_text(
+        "package cmd\n\n"
+        'import (\n\t"os"\n\t"os/exec"\n\t"testing"\n)\n\n'
+        "func TestBail(t *testing.T) {\n"
+        '\tcmd := exec.Command(os.Args[0], "-test.run=^TestFakeCommand$")\n'
+        '\tcmd.Env = append(os.Environ(), "TEST_FAKE=1")\n'
+        "\t_ = cmd.Run()\n"
+        "}\n\n"
+        "func TestFakeCommand(t *testing.T) {\n"
+        '\tif os.Getenv("TEST_FAKE") != "1" {\n'
+        "\t\treturn\n"
+        "\t}\n"
+        "\tbail()\n"
+        "}\n\n"
+        "func TestProxyHelperProcess(t *testing.T) {\n"
+        '\tif os.Getenv("PROXY_HELPER") != "1" {\n'
+        "\t\treturn\n"
+        "\t}\n"
+        "\tselect {}\n"
+        "}\n\n"
+        "func TestLedger(t *testing.T) {\n"
+        '\tif os.Getenv("LEDGER_FAKE") != "1" {\n'
+        "\t\treturn\n"
+        "\t}\n"
+        "\tbail()\n"
+        "}\n"
+    )
+    assert [(f.line, f.code) for f in lint(tmp_path, "cmd")] == [(30, "LI001")]
+
+
+def test_example_functions_are_documentation_not_probes(tmp_path: Path):
+    (tmp_path / "auto").mkdir()
+    (tmp_path / "auto" / "example_test.go").write_text(
+        "package auto\n\n"
+        'import (\n\t"os"\n\t"testing"\n)\n\n'
+        "func ExampleGitRepo_token() {\n"
+        '\ttoken := os.Getenv("PERSONAL_ACCESS_TOKEN")\n'
+        "\tuse(token)\n"
+        "}\n\n"
+        "func TestGitRepo(t *testing.T) {\n"
+        '\ttoken := os.Getenv("PERSONAL_ACCESS_TOKEN")\n'
+        "\tuse(token)\n"
+        "}\n"
+    )
+    assert [(f.line, f.code) for f in lint(tmp_path, "auto")] == [(14, "LI002")]
+
+
+def test_ci_branch_that_only_logs_decides_nothing(tmp_path: Path):
+    """A message that mentions integration tests is not a choice of live or mocked clients;
+    a branch that picks one, or skips with such a message, is."""
+    (tmp_path / "testutil").mkdir()
+    (tmp_path / "testutil" / "setup_test.go").write_text(
+        "package testutil\n\n"
+        'import (\n\t"fmt"\n\t"os"\n\t"testing"\n)\n\n'
+        "func TestVerbose(t *testing.T) {\n"
+        '\tif os.Getenv("CI") != "" {\n'
+        '\t\tfmt.Println("running integration tests with verbose logs")\n'
+        '\t\tt.Logf("integration run on %s", "ci")\n'
+        "\t}\n"
+        "}\n\n"
+        "func TestClient(t *testing.T) {\n"
+        "\tclient := newMockClient()\n"
+        '\tif os.Getenv("CI") != "" {\n'
+        "\t\tclient = newLiveClient()\n"
+        "\t}\n"
+        "\tuse(client)\n"
+        "}\n"
+    )
+    assert [(f.line, f.code) for f in lint(tmp_path, "testutil")] == [(18, "LI005")]

@@ -213,6 +213,11 @@ def _string_value(node, an) -> str | None:
     return "".join(parts)
 
 
+_STRING_TYPES = frozenset({"interpreted_string_literal", "raw_string_literal"})
+# Packages whose calls only print or log.
+_LOGGERS = frozenset({"fmt", "log", "slog", "logrus", "klog", "zap", "logger", "glog"})
+
+
 def _unwrap(node):
     while node is not None and node.type == "parenthesized_expression" and node.named_children:
         node = node.named_children[0]
@@ -866,7 +871,7 @@ class _Facts:
         decides = hygiene = False
         if name and self.config.is_heuristic_var(name):
             decides = node.id not in self.platform_reads and self._decides(node, 0)
-        elif name and self.suite and self._hygiene(node, name):
+        elif name and self.suite and (self._hygiene(node, name) or self._in_example(node)):
             hygiene = True
         elif name and self.suite and not gated and func == "Getenv" and self._probe_candidate(name):
             unit = self._probe_unit(node, name)
@@ -876,6 +881,36 @@ class _Facts:
 
     def _probe_candidate(self, name: str) -> bool:
         return probe_name(name, self.config)
+
+    def _branch_words(self, branch) -> set[str]:
+        """The words of a branch, less what it only prints or logs (a message that mentions
+        integration tests decides nothing)."""
+        an = self.an
+        found: set[str] = set()
+        stack = [branch]
+        while stack:
+            node = stack.pop()
+            if node.type == "call_expression":
+                fn = node.child_by_field_name("function")
+                callee = an.t(fn) if fn is not None else ""
+                if callee in ("print", "println") or callee.split(".")[0] in _LOGGERS:
+                    continue
+                if "." in callee and callee.rsplit(".", 1)[1].startswith(("Log", "Print")):
+                    continue
+            if not node.named_children or node.type in _STRING_TYPES:
+                found |= words(an.t(node))
+                continue
+            stack.extend(node.named_children)
+        return found
+
+    def _in_example(self, node) -> bool:
+        """Inside an ``ExampleXxx`` function: documentation ``go test`` compiles (and runs only
+        to compare its output), not a test reaching a dependency."""
+        fn = self.an.enclosing_function(node)
+        while fn is not None and fn.type != "function_declaration":
+            fn = self.an.enclosing_function(fn)
+        name = fn.child_by_field_name("name") if fn is not None else None
+        return name is not None and self.an.t(name).startswith("Example")
 
     def _hygiene(self, node, name: str) -> bool:
         """The test reads back what it set, checks the environment's state, or saves a value
@@ -1022,7 +1057,9 @@ class _Facts:
             break
         if parent.type == "if_statement":
             branches = [parent.child_by_field_name(f) for f in ("consequence", "alternative")]
-            return any(b is not None and words(an.t(b)) & (MODE_WORDS - {"mode"}) for b in branches)
+            return any(
+                b is not None and self._branch_words(b) & (MODE_WORDS - {"mode"}) for b in branches
+            )
         if (
             parent.type in ("short_var_declaration", "assignment_statement", "var_spec")
             and depth < 3
@@ -1069,7 +1106,9 @@ class _Facts:
             found = self._exit_in(branch, fn, test_main)
             if found is not None:
                 break
-        if found is None or (not test_main and found[1] == "return" and self._helper_process(fn)):
+        if found is None or (
+            not test_main and found[1] == "return" and self._helper_process(fn, cond)
+        ):
             return
         # Skipping because a variable is set (``TEST_SKIP_GIT``) is an opt-out knob, not a
         # missing dependency: neither a gate nor a probe.
@@ -1143,10 +1182,12 @@ class _Facts:
             binding_value,
         )
 
-    def _helper_process(self, fn) -> bool:
-        """A test that ends the process itself (``defer os.Exit(0)``) is the entry point of a
-        subprocess the real tests start (``GO_WANT_HELPER_PROCESS``): its env check, a bare
-        ``return``, picks the role, it does not skip a test (a ``t.Skip`` still does)."""
+    def _helper_process(self, fn, cond) -> bool:
+        """The entry point of a subprocess the real tests start (``GO_WANT_HELPER_PROCESS``):
+        a test that ends the process itself (``defer os.Exit(0)``) or blocks for good
+        (``select {}``), or whose variable a test of the file sets for the child
+        (``cmd.Env = append(os.Environ(), "TEST_FAKE=1")``). Its env check, a bare ``return``,
+        picks the role, it does not skip a test (a ``t.Skip`` still does)."""
         if fn is None or fn.type != "function_declaration":
             return False
         if fn.id not in self._helper_processes:
@@ -1157,10 +1198,17 @@ class _Facts:
                 node = stack.pop()
                 if node.type == "func_literal":
                     continue
-                found = self.an.os_call(node, {"Exit"})
+                found = self.an.os_call(node, {"Exit"}) or (
+                    node.type == "select_statement" and not node.named_children
+                )
                 stack.extend(node.named_children)
             self._helper_processes[fn.id] = found
-        return self._helper_processes[fn.id]
+        if self._helper_processes[fn.id]:
+            return True
+        names: list[str] = []
+        self.an.flow(cond, lambda _node, name: names.append(name))
+        data = self.an.data
+        return any(name and f'"{name}='.encode() in data for name in names)
 
     def _exit_in(self, block, fn, test_main: bool):
         """(description, kind, only-logs-before) when a block skips, exits 0 or returns."""
