@@ -650,6 +650,26 @@ def platform_limited(cond, language: str) -> bool:
     return any(word in text for word in PLATFORM_WORDS[language])
 
 
+def mark_gated(
+    an, conditions, language: str, heuristic, gated: set[int], platform_reads: set[int]
+) -> None:
+    """Reads whose value flows into a gate's condition are the gate, not probes (``gated``);
+    a CI read in a gate limited to one platform is no mode decision (``platform_reads``)."""
+
+    def on_read(node, _name) -> None:
+        gated.add(node.id)
+
+    def on_platform_read(node, name) -> None:
+        if name and heuristic(name):
+            platform_reads.add(node.id)
+        else:
+            gated.add(node.id)
+
+    for cond in conditions:
+        if cond is not None:
+            an.flow(cond, on_platform_read if platform_limited(cond, language) else on_read)
+
+
 def operator_of(node) -> str | None:
     """The type of a binary/unary node's ``operator`` child."""
     op = node.child_by_field_name("operator")

@@ -44,10 +44,10 @@ from lint_integration.languages.envfacts import (
     fix_of,
     line_indent,
     line_start,
+    mark_gated,
     needles_for,
     operator_of,
     parse_failure,
-    platform_limited,
     probe_name,
     reparse_gaps,
     statement_lines,
@@ -214,8 +214,8 @@ def _string_value(node, an) -> str | None:
 
 
 _STRING_TYPES = frozenset({"interpreted_string_literal", "raw_string_literal"})
-# Packages whose calls only print or log.
-_LOGGERS = frozenset({"fmt", "log", "slog", "logrus", "klog", "zap", "logger", "glog"})
+# What a branch may only print or log through: ``LOG_PACKAGES`` and structured loggers.
+_LOGGERS = LOG_PACKAGES | {"slog", "logrus", "klog", "zap", "logger", "glog"}
 
 
 def _unwrap(node):
@@ -890,13 +890,8 @@ class _Facts:
         stack = [branch]
         while stack:
             node = stack.pop()
-            if node.type == "call_expression":
-                fn = node.child_by_field_name("function")
-                callee = an.t(fn) if fn is not None else ""
-                if callee in ("print", "println") or callee.split(".")[0] in _LOGGERS:
-                    continue
-                if "." in callee and callee.rsplit(".", 1)[1].startswith(("Log", "Print")):
-                    continue
+            if node.type == "call_expression" and _logs(node, an):
+                continue
             if not node.named_children or node.type in _STRING_TYPES:
                 found |= words(an.t(node))
                 continue
@@ -1248,22 +1243,14 @@ class _Facts:
 
     def _mark_gated(self) -> None:
         """Reads whose value flows into a gate's condition are the gate, not probes."""
-
-        heuristic = self.config.is_heuristic_var
-
-        def on_read(node, _name) -> None:
-            self.gated.add(node.id)
-
-        def on_platform_read(node, name) -> None:
-            if name and heuristic(name):  # CI on one platform is no mode decision
-                self.platform_reads.add(node.id)
-            else:
-                self.gated.add(node.id)
-
-        for cond in self.gate_conditions:
-            if cond is not None:
-                limited = platform_limited(cond, "go")
-                self.an.flow(cond, on_platform_read if limited else on_read)
+        mark_gated(
+            self.an,
+            self.gate_conditions,
+            "go",
+            self.config.is_heuristic_var,
+            self.gated,
+            self.platform_reads,
+        )
 
     # mode values
     def _is_mode(self, node, depth: int = 0) -> bool:
@@ -1570,6 +1557,16 @@ class _Facts:
             self.result.gates.append(
                 SkipGate(what, names, start, end, fixes.get(key), advice, opt_in)
             )
+
+
+def _logs(call, an) -> bool:
+    """A call that only prints or logs, for the words of a branch: a logging package's
+    (``fmt.Println``, ``slog.Info``) or a ``Log``/``Print`` method (``t.Logf``,
+    ``logger.Printf``). Wider than ``_is_log``, which decides whether a skip is clean."""
+    fn = call.child_by_field_name("function")
+    callee = an.t(fn) if fn is not None else ""
+    head, _, last = callee.rpartition(".")
+    return callee.split(".")[0] in _LOGGERS or (bool(head) and last.startswith(("Log", "Print")))
 
 
 def _is_log(call, an) -> bool:

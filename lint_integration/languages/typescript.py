@@ -43,10 +43,10 @@ from lint_integration.languages.envfacts import (
     fix_of,
     line_indent,
     line_start,
+    mark_gated,
     needles_for,
     operator_of,
     parse_failure,
-    platform_limited,
     probe_name,
     reparse_gaps,
     statement_lines,
@@ -1317,22 +1317,14 @@ class _Facts:
 
     def _mark_gated(self) -> None:
         """Reads whose value flows into a gate's condition are the gate, not probes."""
-
-        heuristic = self.config.is_heuristic_var
-
-        def on_read(node, _name) -> None:
-            self.gated_reads.add(node.id)
-
-        def on_platform_read(node, name) -> None:
-            if name and heuristic(name):  # CI on one platform is no mode decision
-                self.platform_reads.add(node.id)
-            else:
-                self.gated_reads.add(node.id)
-
-        for cond in self.gate_conditions:
-            if cond is not None:
-                limited = platform_limited(cond, "typescript")
-                self.an.flow(cond, on_platform_read if limited else on_read)
+        mark_gated(
+            self.an,
+            self.gate_conditions,
+            "typescript",
+            self.config.is_heuristic_var,
+            self.gated_reads,
+            self.platform_reads,
+        )
 
     # mode values
     def _comparison(self, node) -> None:

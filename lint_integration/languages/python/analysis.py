@@ -1104,15 +1104,13 @@ def _env_writes(builder: Builder, func, body: bool = True) -> list[tuple[str, as
                     continue
                 args = positional(node)
                 if f.attr in _ITEM_METHODS or _is_patch_dict(f):
-                    if args and environ(args[0], node):
-                        keys = (
-                            _patched_keys(node, args, func)
-                            if f.attr == "dict"
-                            else [string_value(args[1])]
-                            if len(args) > 1
-                            else []
-                        )
-                        found.extend((key, node) for key in keys if key)
+                    if not (args and environ(args[0], node)):
+                        continue
+                    if f.attr == "dict":
+                        keys = _patched_keys(node, args, func)
+                    else:  # ``setitem(os.environ, "X", v)``, ``delitem(os.environ, "X")``
+                        keys = [string_value(args[1])] if len(args) > 1 else []
+                    found.extend((key, node) for key in keys if key)
                     continue
                 if f.attr not in _WRITE_METHODS:
                     continue
