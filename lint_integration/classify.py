@@ -112,6 +112,24 @@ def role_matcher(config: Config):
     return config.derived("roles", lambda: _role_matcher(config))
 
 
+def split_role_matcher(config: Config):
+    """The role globs split for a walk (``globsplit.SplitRoles``: asked per directory), or
+    ``None`` when a role's globs have negations."""
+    return config.derived("split-roles", lambda: _split_roles(config))
+
+
+def _split_roles(config: Config):
+    from lint_integration.globsplit import SplitRoles
+
+    splits = []
+    for role in ROLE_ORDER:
+        split = config.split(role)
+        if split is None:
+            return None
+        splits.append((role, split))
+    return SplitRoles(splits, OTHER)
+
+
 def _role_matcher(config: Config):
     combined = config.combined_regex(ROLE_ORDER)
     if combined is not None:

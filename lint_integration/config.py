@@ -227,6 +227,11 @@ class Config:
             self._matchers[key] = build()
         return self._matchers[key]
 
+    def split(self, key: str):
+        """``spec(key)`` split for a walk (``globsplit.SplitGlobs``), or ``None`` when the list
+        has negations (then pathspec's ordering decides, path by path)."""
+        return self.derived("split:" + key, lambda: split_globs(self.spec(key)))
+
     def combined_regex(self, keys: Iterable[str]) -> re.Pattern | None:
         """One regex whose ``match`` names (``lastgroup``) the first of ``keys`` whose globs
         match a path; ``None`` when a glob list has negations (pathspec's ordering decides)."""
@@ -323,6 +328,16 @@ def _any_of(regexes: list[str]) -> str:
     if tails:
         parts.insert(0, f"{_ANY_DEPTH}(?:{'|'.join(f'(?:{t})' for t in tails)})")
     return "|".join(parts)
+
+
+def split_globs(spec: pathspec.PathSpec):
+    """``globsplit.SplitGlobs`` of a positive spec, else ``None``."""
+    regexes = _plain_regexes(spec)
+    if regexes is None:
+        return None
+    from lint_integration.globsplit import SplitGlobs
+
+    return SplitGlobs(regexes)
 
 
 def _fast_matcher(spec: pathspec.PathSpec) -> Callable[[str], bool]:

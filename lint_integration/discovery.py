@@ -15,12 +15,15 @@ from lint_integration.classify import (
     name_language,
     needs_head,
     role_matcher,
+    split_role_matcher,
 )
 from lint_integration.config import PATHSPEC_BACKEND, Config, gitignore_spec
 from lint_integration.textio import NotRead, absolute_path, escapes, read_file, real_dir
 
 if TYPE_CHECKING:
     import pathspec
+
+    from lint_integration.globsplit import SplitGlobs
 
 
 class SourceFile:
@@ -110,6 +113,7 @@ class _IgnoreStack:
         self._prefix = self._root.rstrip(os.sep) + os.sep if git_root is not None else ""
         self._chains: dict[str, list[tuple[int, pathspec.PathSpec]]] = {}
         self._verdicts: dict[int, Callable[[str], bool | None]] = {}
+        self._splits: dict[int, SplitGlobs | None] = {}
 
     def _spec_for(self, directory: Path | str) -> pathspec.PathSpec | None:
         directory = os.fspath(directory)
@@ -203,6 +207,65 @@ class _IgnoreStack:
 
         return ignored
 
+    def files_ignored_in(self, directory: str, dirs: bool = False) -> Callable[[str], bool] | bool:
+        """For the files (or with ``dirs``, the subdirectories) the walk finds in the
+        normalized absolute ``directory``, whose ignored ancestors it never enters:
+        ``name -> bool``, or the answer for all of them."""
+        if not self.enabled or self.git_root is None:
+            return False
+        inside = directory.rstrip(os.sep) + os.sep
+        if not inside.startswith(self._prefix):
+            general = self.ignored_in(directory)
+            return (lambda name: general(name, dirs)) if general is not None else False
+        rel = inside[len(self._prefix) :]
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
+        # Deepest ignore file first: the nearest one that has an opinion decides.
+        tests: list[tuple[Callable, bool]] = []  # (test, whether it is a split ``name -> bool``)
+        for offset, spec in self._chain(rel.rstrip("/")):
+            here = rel[offset:]
+            split = self._split(spec)
+            if split is None:  # negations: pathspec's ordering, file by file
+                verdict = self._verdict(spec)
+                suffix = "/" if dirs else ""
+                tests.append(((lambda name, v=verdict, h=here, s=suffix: v(h + name + s)), False))
+                continue
+            found = split.dirs_in(here) if dirs else split.in_dir(here)
+            if found is True:
+                if not tests:
+                    return True
+                tests.append(((lambda name: True), True))
+                break
+            if found is not False:
+                tests.append((found, True))
+        if not tests:
+            return False
+        if all(is_split for _test, is_split in tests):
+            if len(tests) == 1:
+                return tests[0][0]
+            return lambda name: any(test(name) for test, _split in tests)
+
+        def ignored(name: str) -> bool:
+            for test, is_split in tests:
+                if is_split:
+                    if test(name):
+                        return True
+                else:
+                    include = test(name)
+                    if include is not None:
+                        return include
+            return False
+
+        return ignored
+
+    def _split(self, spec: pathspec.PathSpec):
+        key = id(spec)
+        if key not in self._splits:
+            from lint_integration.config import split_globs
+
+            self._splits[key] = split_globs(spec)
+        return self._splits[key]
+
     def _verdict(self, spec: pathspec.PathSpec) -> Callable[[str], bool | None]:
         verdict = self._verdicts.get(id(spec))
         if verdict is None:
@@ -276,6 +339,8 @@ def discover(
     root_prefix = root_str.rstrip(os.sep) + os.sep
     real_dirs: dict[str, str] = {}
     role = role_matcher(config)
+    split_exclude = config.split("exclude")
+    split_roles = split_role_matcher(config)
 
     cwd = os.getcwd()
 
@@ -304,9 +369,8 @@ def discover(
         probe = r + "/" if is_dir else r
         return exclude(probe) or ignores.ignored_abs(full, is_dir)
 
-    def excluded_in(directory: str):
-        """``(test, prefix)`` for the names in the normalized absolute ``directory``:
-        ``test(name, is_dir)`` is ``excluded_abs`` of its entry, ``prefix + name`` its ``rel``."""
+    def excluded_in(directory: str) -> _DirectoryTests:
+        """What the walk asks about the names in the normalized absolute ``directory``."""
         r = rel_abs(directory)
         prefix = "" if r == "." else r + "/"
         ignored = ignores.ignored_in(directory)
@@ -317,7 +381,29 @@ def discover(
                 return True
             return ignored is not None and ignored(name, is_dir)
 
-        return test, prefix
+        def dir_tests() -> Callable[[str], bool] | bool:
+            return _either(
+                split_exclude.dirs_in(prefix)
+                if split_exclude is not None
+                else (lambda name: exclude(prefix + name + "/")),
+                ignores.files_ignored_in(directory, dirs=True),
+            )
+
+        def file_tests() -> tuple[Callable[[str], bool] | bool, Callable[[str], str]]:
+            excluded_file = _either(
+                split_exclude.in_dir(prefix)
+                if split_exclude is not None
+                else (lambda name: exclude(prefix + name)),
+                ignores.files_ignored_in(directory),
+            )
+            role_of = (
+                split_roles.in_dir(prefix)
+                if split_roles is not None
+                else (lambda name: role(prefix + name))
+            )
+            return excluded_file, role_of
+
+        return _DirectoryTests(test, dir_tests, file_tests, prefix, role)
 
     def real_path(path: Path, is_link: bool, full: str | None = None) -> str:
         """The resolved path; for a plain file, its directory's resolved path plus its name."""
@@ -341,10 +427,15 @@ def discover(
         add_now(path, explicit, scan_root, is_link, full)
 
     def walked(
-        entry_path: str, full: str, relpath: str | None, real: str | None, language: str | None
+        entry_path: str,
+        full: str,
+        relpath: str | None,
+        real: str | None,
+        language: str | None,
+        file_role: str | None,
     ) -> None:
         """A file the walk found: a link (``real`` unknown) waits; a plain file is added
-        (``language`` is the one its name tells, or ``NEEDS_HEAD``)."""
+        (``language`` is the one its name tells, or ``NEEDS_HEAD``; ``file_role`` its role)."""
         if real is None:
             add(Path(entry_path), explicit=False, is_link=True, full=full)
             return
@@ -355,7 +446,7 @@ def discover(
         if language is None or (include is not None and not include(relpath)):
             return
         seen.add(real)
-        result.files.append(SourceFile(entry_path, relpath, language, role(relpath)))
+        result.files.append(SourceFile(entry_path, relpath, language, file_role))
 
     def add_now(
         path: Path, explicit: bool, scan_root: Path, is_link: bool = True, full: str | None = None
@@ -414,6 +505,49 @@ def discover(
     return result
 
 
+class _DirectoryTests:
+    """What the walk asks about the entries of one directory: ``excluded(name, is_dir)`` from
+    the whole path, and (built when asked) the same split by what the directory decides once
+    and what each name decides: for subdirectories, and for files with their role."""
+
+    __slots__ = ("_dir_tests", "_file_tests", "_files", "_role", "excluded", "prefix")
+
+    def __init__(self, excluded, dir_tests, file_tests, prefix: str, role) -> None:
+        self.excluded = excluded
+        self._dir_tests = dir_tests
+        self._file_tests = file_tests
+        self._files = None
+        self.prefix = prefix  # the directory's ``rel``, ending in ``/`` (empty at the root)
+        self._role = role
+
+    def subdirectories(self) -> Callable[[str], bool] | bool:
+        """Whether a subdirectory here is excluded: a ``name -> bool`` test or the answer
+        for all of them."""
+        return self._dir_tests()
+
+    def plain_role(self, name: str) -> str:
+        """The role of the file ``name`` here, from its whole path."""
+        return self._role(self.prefix + name)
+
+    def files(self) -> tuple[Callable[[str], bool] | bool, Callable[[str], str]]:
+        """``(excluded, role)`` for the files here: ``excluded`` a ``name -> bool`` test or
+        the answer for all of them, ``role`` ``name -> role``."""
+        if self._files is None:
+            self._files = self._file_tests()
+        return self._files
+
+
+def _either(first, second):
+    """``name -> bool`` (or the answer for every name) that is true when either test is."""
+    if first is True or second is True:
+        return True
+    if first is False:
+        return second
+    if second is False:
+        return first
+    return lambda name: first(name) or second(name)
+
+
 class _Announced(list):
     """The list of files found, telling ``on_file`` about each one appended."""
 
@@ -437,11 +571,11 @@ def _walk(
     """Walk ``top`` (never through links); ``real_dirs`` learns each directory's resolved path
     (a subdirectory that is not a link resolves to its parent's plus its name).
 
-    ``excluded_in(directory)`` gives the exclusion test for the names in ``directory``, and
-    ``add(entry_path, full, relpath, real, language)`` takes each plain source file,
-    ``add(entry_path, full, None, None, None)`` each link to one; per directory the walk
-    works out once what every name in it shares (its relative path, ignore chain and resolved
-    path).
+    ``excluded_in(directory)`` gives the tests for the names in ``directory``
+    (``_DirectoryTests``), and ``add(entry_path, full, relpath, real, language, role)`` takes
+    each plain source file, ``add(entry_path, full, None, None, None, None)`` each link to one;
+    per directory the walk works out once what every name in it shares (its relative path,
+    ignore chain, resolved path, and what its path alone decides of exclusion and role).
     ``without_ignore_file`` learns the directories whose listing has no ``.gitignore``.
     """
     stack = [(os.fspath(top), os.path.abspath(top))]  # (as found, absolute)
@@ -458,7 +592,9 @@ def _walk(
         real = real_dir(absolute, real_dirs)
         if not any(entry.name == ".gitignore" for entry in entries):
             without_ignore_file.add(absolute)
-        excluded, prefix = excluded_in(absolute)
+        tests = excluded_in(absolute)
+        excluded, prefix = tests.excluded, tests.prefix
+        excluded_file = role_of = excluded_dir = None
         # Paths as ``Path`` would spell them: no ``./`` in front, one separator.
         below = "" if directory == "." else directory.rstrip(os.sep) + os.sep
         inside = absolute if absolute.endswith(os.sep) else absolute + os.sep
@@ -477,24 +613,47 @@ def _walk(
             except OSError:
                 continue
             if is_dir:
-                if not excluded(name, True):
-                    subdirs.append((below + name, inside + name))
-                    real_dirs[inside + name] = real_inside + name
+                if "\n" in name:  # ``.`` and ``$`` see a newline differently: the plain test
+                    if excluded(name, True):
+                        continue
+                else:
+                    if excluded_dir is None:
+                        excluded_dir = tests.subdirectories()
+                    if excluded_dir is True or (excluded_dir and excluded_dir(name)):
+                        continue
+                subdirs.append((below + name, inside + name))
+                real_dirs[inside + name] = real_inside + name
             elif is_link and not is_file:
                 # Links to directories are never followed (no loops, no escapes); dangling ones
                 # are not files.
                 continue
             elif is_file:
                 language = name_language(name)
-                if language is not None and not excluded(name, False):
-                    if is_link:
-                        links.append(name)
-                    else:
-                        add(
-                            below + name, inside + name, prefix + name, real_inside + name, language
-                        )
+                if language is None:
+                    continue
+                if "\n" in name:  # ``.`` and ``$`` see a newline differently: the plain tests
+                    if excluded(name, False):
+                        continue
+                    file_role = tests.plain_role(name)
+                else:
+                    if excluded_file is None:
+                        excluded_file, role_of = tests.files()
+                    if excluded_file is True or (excluded_file and excluded_file(name)):
+                        continue
+                    file_role = role_of(name)
+                if is_link:
+                    links.append(name)
+                else:
+                    add(
+                        below + name,
+                        inside + name,
+                        prefix + name,
+                        real_inside + name,
+                        language,
+                        file_role,
+                    )
         for name in sorted(links):
-            add(below + name, inside + name, None, None, None)
+            add(below + name, inside + name, None, None, None, None)
         subdirs.sort()
         stack.extend(reversed(subdirs))
 

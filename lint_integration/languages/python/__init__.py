@@ -54,7 +54,7 @@ CROSS_MODULE_ROLES = frozenset({"suite", "runner"})
 _ENV_TOKENS = (b"environ", b"getenv", b"INTEGRATION_MODE")
 # Top-level names of imports that never lead to a local module (the first stage's view; the
 # second resolves what is left).
-_LIBRARIES = frozenset(
+FIRST_STAGE_LIBRARIES = frozenset(
     [
         "os",
         "sys",
@@ -129,12 +129,11 @@ def might_match(raw: bytes, role: str, config) -> bool:
     if role not in CROSS_MODULE_ROLES or b"import" not in raw:
         return False
     # What the import statements may name (strings and comments only add candidates).
-    lines = _second_stage().import_lines(raw.decode("utf-8", "replace"))
-    for _line, specs in lines:
-        for base, _names in specs:
-            if base[:1] == "." or base.split(".", 1)[0] not in _LIBRARIES:
-                _IMPORTS_ONLY[:] = [(raw, lines)]  # ``prescreen`` starts from these
-                return True
+    second = _second_stage()
+    lines = second.import_lines(raw)
+    if second.names_local(lines):
+        _IMPORTS_ONLY[:] = [(raw, lines)]  # ``prescreen`` starts from these
+        return True
     return False
 
 

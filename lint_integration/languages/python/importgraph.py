@@ -29,7 +29,11 @@ import os
 import re
 import sys
 
-from lint_integration.languages.python import CROSS_MODULE_ROLES, kept_for_imports_only
+from lint_integration.languages.python import (
+    CROSS_MODULE_ROLES,
+    FIRST_STAGE_LIBRARIES,
+    kept_for_imports_only,
+)
 from lint_integration.languages.python import resolver as R
 from lint_integration.textio import NotRead, absolute_path, escapes, read_file
 
@@ -50,70 +54,88 @@ def _clean(spec: str) -> str:
     return re.sub(r"\s+", "", spec)
 
 
-def _continued(text: str, start: int) -> bool:
+_BACKSLASH, _CR = 0x5C, 0x0D  # ``b"\\"[0]``, ``b"\r"[0]``
+
+
+def _continued(data: bytes, start: int) -> bool:
     """Whether the line before the one starting at ``start`` ends with a backslash."""
     end = start - 1  # its newline
-    if end >= 1 and text[end - 1] == "\r":
+    if end >= 1 and data[end - 1] == _CR:
         end -= 1
-    return end >= 1 and text[end - 1] == "\\"
+    return end >= 1 and data[end - 1] == _BACKSLASH
 
 
-def statements(text: str) -> list[str]:
-    """Each logical line that mentions ``import``: continued lines and open parentheses
-    joined (a comment or string that fools this only adds candidates)."""
-    out: list[str] = []
-    find, rfind = text.find, text.rfind
+def statements(data: bytes) -> list[bytes]:
+    """Each logical line of the source ``data`` that mentions ``import``: continued lines and
+    open parentheses joined (a comment or string that fools this only adds candidates).
+
+    It works on the bytes: every character it looks for is ASCII, which UTF-8 never uses inside
+    another character, so only the few lines found need decoding."""
+    out: list[bytes] = []
+    find, rfind = data.find, data.rfind
     pos = 0
-    size = len(text)
+    size = len(data)
     while True:
-        hit = find("import", pos)
+        hit = find(b"import", pos)
         if hit < 0:
             return out
-        start = rfind("\n", 0, hit) + 1
+        start = rfind(b"\n", 0, hit) + 1
         # Lines continued into this one belong to the statement too (LF or CRLF endings).
         while start >= 2 and (
-            text[start - 2] == "\\" or (text[start - 2] == "\r" and _continued(text, start))
+            data[start - 2] == _BACKSLASH or (data[start - 2] == _CR and _continued(data, start))
         ):
-            start = rfind("\n", 0, start - 1) + 1
-        end = find("\n", hit)
+            start = rfind(b"\n", 0, start - 1) + 1
+        end = find(b"\n", hit)
         if end < 0:
             end = size
-        line = text[start:end]
+        line = data[start:end]
         # Lines this one continues into: backslashes and an unclosed parenthesis (most
         # statements have neither).
-        while end < size and ("\\" in line or "(" in line):
-            if line.rstrip("\r").endswith("\\"):
-                nxt = find("\n", end + 1)
+        while end < size and (b"\\" in line or b"(" in line):
+            if line.rstrip(b"\r").endswith(b"\\"):
+                nxt = find(b"\n", end + 1)
                 nxt = size if nxt < 0 else nxt
-            elif line.count("(") > line.count(")"):
-                nxt = find(")", end)
+            elif line.count(b"(") > line.count(b")"):
+                nxt = find(b")", end)
                 nxt = size if nxt < 0 else nxt + 1
             else:
                 break
-            line, end = line + text[end:nxt], nxt
+            line, end = line + data[end:nxt], nxt
         out.append(line)
         pos = end if end > hit + 6 else hit + 6
 
 
-def import_lines(text: str) -> list[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]]:
-    """Each import statement of ``text`` with what it may name: ``(module, names)`` for
-    ``from module import names`` (a name may be a submodule), ``(dotted, ())`` for each prefix
-    of an ``import dotted``."""
+def import_lines(data: bytes) -> list[tuple[bytes, tuple[tuple[str, tuple[str, ...]], ...], str]]:
+    """Each import statement of the source ``data`` with what it may name: ``(module, names)``
+    for ``from module import names`` (a name may be a submodule), ``(dotted, ())`` for each
+    prefix of an ``import dotted``; and its shape (``_line_shape``)."""
     lines = []
-    memo = _LINE_SPECS
-    for line in statements(text):
+    memo = _LINE_INFO
+    for line in statements(data):
         found = memo.get(line)
         if found is None:
             if len(memo) > _LINE_MEMO_LIMIT:
                 memo.clear()
-            found = memo[line] = _line_specs(line)
-        lines.append((line, found))
+            specs = _line_specs(line.decode("utf-8", "replace"))
+            found = memo[line] = (line, specs, _line_shape(specs))
+        lines.append(found)
     return lines
 
 
-# The specs of each import line met in this process: a tree repeats its import lines
-# (``from django.test import TestCase``) across hundreds of files.
-_LINE_SPECS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+def names_local(lines) -> bool:
+    """Whether one of ``import_lines`` may name a local module in the first stage's view (it
+    takes a few more top-level names for libraries than the resolver)."""
+    for _line, specs, shape in lines:
+        if shape:
+            for base, _names in specs:
+                if base[:1] == "." or base.split(".", 1)[0] not in FIRST_STAGE_LIBRARIES:
+                    return True
+    return False
+
+
+# Each import line met in this process, with its specs and shape: a tree repeats its import
+# lines (``from django.test import TestCase``) across hundreds of files.
+_LINE_INFO: dict[bytes, tuple[bytes, tuple[tuple[str, tuple[str, ...]], ...], str]] = {}
 _LINE_MEMO_LIMIT = 100_000
 
 
@@ -133,10 +155,9 @@ def _line_specs(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(specs)
 
 
-# Per import statement (the same wherever it is met): "" when it names only libraries, "."
-# when what it names depends on the importing directory, else the one first segment of the
+# An import statement's shape (the same wherever it is met): "" when it names only libraries,
+# "." when what it names depends on the importing directory, else the one first segment of the
 # absolute modules it names.
-_LINE_SHAPES: dict[str, str] = {}
 _UNKNOWN = object()
 
 
@@ -176,7 +197,7 @@ class ImportGraph:
         self._submodules: dict[tuple[str, str], bool] = {}
         self._unlisted: set[str] = set()  # directories that exist but cannot be listed
         # An import statement's targets, by what they depend on (see ``local_imports``).
-        self._line_targets: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._line_targets: dict[tuple[str, bytes], tuple[str, ...]] = {}
         self.consulted: set[str] = set()
         self._real_root = os.path.realpath(config.root)
         self.cwd = os.getcwd()  # the run's: paths are made absolute without a getcwd each
@@ -236,22 +257,16 @@ class ImportGraph:
         if lines is None:
             if b"import" not in raw:
                 return ()
-            lines = import_lines(raw.decode("utf-8", "replace"))
+            lines = import_lines(raw)
         directory = os.path.dirname(path)
         found: set[str] = set()
         known = self._line_targets
-        shapes = _LINE_SHAPES
         roots = self._roots
-        for line, specs in lines:
+        for line, specs, shape in lines:
             # What the statement's targets depend on (a suite has a few statements, so this
             # loop is written out): nothing local names nothing; when every spec is absolute
             # from one first segment, the directory that segment is found in (the same for
             # every importer below it); else the importer's directory.
-            shape = shapes.get(line)
-            if shape is None:
-                if len(shapes) > _LINE_MEMO_LIMIT:
-                    shapes.clear()
-                shape = shapes[line] = _line_shape(specs)
             if not shape:
                 continue
             if shape == ".":

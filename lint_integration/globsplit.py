@@ -1,0 +1,263 @@
+"""Glob lists split for a walk: what a directory decides once, what a file name decides
+(remembered per name), and what only the whole path can tell.
+
+A walk asks the exclude globs, every ``.gitignore`` on the way and the role globs about each file
+it finds: one regex search per list per file, a good part of a walk. Most globs need far less:
+
+- ``tests/``, ``**/tests/**``, ``build/`` (pathspec's regex ``^X/``) match a file exactly when
+  they match its directory's path plus ``/``: every ``/`` of ``dir/name`` is in that part.
+- ``build``, ``*.egg-info``, ``test_*.py`` (``^(?:.+/)?SEG`` then ``/`` or the end, where ``SEG``
+  cannot match a ``/``) match a file when they match its directory as above, or its name alone.
+- Anything else (``docs/_build``, ``.github/workflows/*.yml``) is matched against the whole path,
+  and only in directories its literal start allows.
+
+Names repeat across a tree (``__init__.py``, ``tests.py``), so the name part is remembered per
+name. Only positive glob lists (no ``!``) are split: with negations pathspec's ordering decides.
+A path containing a newline (where ``.`` and ``$`` behave differently) takes the whole regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# pathspec's regex tails (named groups made plain): "a directory or the end", "a directory".
+_TAIL_ANY = "(?:(?:/)|$)"
+_TAIL_DIR = "(?:/)"
+_ANY_DEPTH = "^(?:.+/)?"
+# A segment regex that cannot match a ``/``: literal characters (pathspec escapes the special
+# ones), escaped punctuation other than ``/``, ``[^/]`` and classes of word characters or ranges
+# between them (a range of those never holds ``/``), each maybe repeated.
+_PIECE = (
+    r"(?:[^/\\\[\]().*+?^$|{}]|\\[^/A-Za-z0-9]|\[\^/\]|\[(?:[A-Za-z0-9]-[A-Za-z0-9]|\w)+\])[*+?]?"
+)
+_SEGMENT = re.compile(f"(?:{_PIECE})+")
+# The literal start of a regex (escaped characters and word characters).
+_LITERAL = re.compile(r"(?:\\.|[\w/])*")
+
+
+def _literal_head(regex: str) -> str:
+    """The text every match of ``regex`` (anchored with ``^``) starts with."""
+    head = _LITERAL.match(regex).group()
+    if head and regex[len(head) : len(head) + 1] in ("*", "?", "+", "{"):
+        head = head[:-2] if head.endswith("\\", 0, len(head) - 1) else head[:-1]
+    return re.sub(r"\\(.)", r"\1", head)
+
+
+class SplitGlobs:
+    """One positive glob list, asked per directory: ``in_dir(prefix)``."""
+
+    def __init__(self, regexes: list[str]) -> None:
+        dirs: list[str] = []  # ``^X/``, matched against ``prefix``
+        segments: list[str] = []  # full matches of a file name
+        wholes: list[tuple[str, re.Pattern]] = []  # (literal head, full match of a file's path)
+        dir_segments: list[str] = []  # full matches of a directory name
+        dir_wholes: list[tuple[str, str]] = []  # (literal head, searched in a directory's path)
+        raw: list[str] = []  # anything else: searched in the whole path
+        for regex in regexes:
+            if not regex.startswith("^"):
+                raw.append(regex)
+                continue
+            if regex.endswith(_TAIL_ANY):
+                body = regex[: -len(_TAIL_ANY)]
+            elif regex.endswith(_TAIL_DIR):
+                body = regex[: -len(_TAIL_DIR)]
+            elif regex.endswith("/") and not regex.endswith("\\/"):
+                body = regex[:-1]
+            else:
+                raw.append(regex)
+                continue
+            dirs.append(body + "/")
+            segment = body[len(_ANY_DEPTH) :] if body.startswith(_ANY_DEPTH) else None
+            if segment is not None and not _SEGMENT.fullmatch(segment):
+                segment = None
+            head = _literal_head(body[1:])
+            if regex.endswith(_TAIL_ANY):  # files match too, not only directories
+                if segment is not None:
+                    segments.append(segment)
+                else:
+                    wholes.append((head, re.compile(body[1:])))
+            # A segment that can match nothing at all would also match ``dir/`` as a whole.
+            if segment is not None and not re.fullmatch(segment, ""):
+                dir_segments.append(segment)
+            else:
+                dir_wholes.append((head, regex))
+        self._whole = re.compile("|".join(f"(?:{r})" for r in regexes) or "(?!)")
+        # ``^X/`` patterns, matched against a directory's ``prefix`` (``None``: there are none).
+        self.dir_pattern = _shared_start(dirs) if dirs else None
+        self._dir = re.compile(self.dir_pattern).match if dirs else None
+        self._segment = _fullmatch_any(segments)
+        self._wholes = wholes
+        self._raw = re.compile("|".join(f"(?:{r})" for r in raw)).search if raw else None
+        self.has_paths = bool(wholes or raw)  # some globs need the whole path
+        self._names: dict[str, bool] = {}
+        self._dir_segment = _fullmatch_any(dir_segments)
+        self._dir_wholes = [(head, re.compile(regex).search) for head, regex in dir_wholes]
+        self._dir_names: dict[str, bool] = {}
+
+    def matches(self, path: str) -> bool:
+        """The plain answer for one path (what the split must always agree with)."""
+        return self._whole.search(path) is not None
+
+    def covers(self, prefix: str) -> bool:
+        """Whether every file of the directory ``prefix`` matches (its path decides)."""
+        return bool(prefix) and self._dir is not None and self._dir(prefix) is not None
+
+    def name_matches(self, name: str) -> bool:
+        """Whether a name matches on its own (remembered per name; no newline in it)."""
+        hit = self._names.get(name)
+        if hit is None:
+            hit = self._names[name] = self._segment is not None and self._segment(name) is not None
+        return hit
+
+    def path_tests(self, prefix: str) -> list[Callable[[str], object]]:
+        """What only the whole path can tell in the directory ``prefix``: each test takes the
+        path and returns a match or ``None``."""
+        if not self.has_paths:
+            return []
+        tests = [
+            whole.fullmatch
+            for head, whole in self._wholes
+            if (prefix.startswith(head) if len(head) <= len(prefix) else head.startswith(prefix))
+        ]
+        if self._raw is not None:
+            tests.append(self._raw)
+        return tests
+
+    def in_dir(self, prefix: str) -> bool | Callable[[str], bool]:
+        """For the files of the directory whose relative path is ``prefix`` (``""`` or ending
+        in ``/``): ``True`` when all of them match, ``False`` when none can, else a
+        ``name -> bool`` test (for names without a newline: the walk asks ``matches`` then)."""
+        if "\n" in prefix:
+            search = self._whole.search
+            return lambda name: search(prefix + name) is not None
+        if prefix and self._dir is not None and self._dir(prefix) is not None:
+            return True
+        paths = self.path_tests(prefix)
+        if not paths:
+            return self.name_matches if self._segment is not None else False
+        name_matches = self.name_matches
+
+        def test(name: str) -> bool:
+            if name_matches(name):
+                return True
+            path = prefix + name
+            return any(test(path) is not None for test in paths)
+
+        return test
+
+    def dirs_in(self, prefix: str) -> bool | Callable[[str], bool]:
+        """``in_dir`` for the subdirectories of the directory ``prefix`` (a directory
+        ``name`` is the path ``prefix + name + "/"``)."""
+        search = self._whole.search
+        if "\n" in prefix:
+            return lambda name: search(prefix + name + "/") is not None
+        if self.covers(prefix):
+            return True
+        paths = [
+            whole
+            for head, whole in self._dir_wholes
+            if (prefix.startswith(head) if len(head) <= len(prefix) else head.startswith(prefix))
+        ]
+        if self._raw is not None:
+            paths.append(self._raw)
+        segment = self._dir_segment
+        if segment is None and not paths:
+            return False
+        names = self._dir_names
+
+        def test(name: str) -> bool:
+            if segment is not None:
+                hit = names.get(name)
+                if hit is None:
+                    hit = names[name] = segment(name) is not None
+                if hit:
+                    return True
+            path = prefix + name + "/"
+            return any(test(path) is not None for test in paths)
+
+        return test
+
+
+def _shared_start(regexes: list[str]) -> str:
+    """One regex for ``regexes`` where those that start "at any depth" share that start: the
+    engine then tries each directory depth once for all of them, not once per pattern."""
+    tails = [r[len(_ANY_DEPTH) :] for r in regexes if r.startswith(_ANY_DEPTH)]
+    parts = [f"(?:{r})" for r in regexes if not r.startswith(_ANY_DEPTH)]
+    if tails:
+        parts.insert(0, f"{_ANY_DEPTH}(?:{'|'.join(f'(?:{t})' for t in tails)})")
+    return "|".join(parts)
+
+
+def _fullmatch_any(regexes: list[str]) -> Callable[[str], object] | None:
+    return re.compile("|".join(f"(?:{r})" for r in regexes)).fullmatch if regexes else None
+
+
+class SplitRoles:
+    """Ordered role glob lists (the first role whose globs match wins), asked per directory."""
+
+    def __init__(self, roles: list[tuple[str, SplitGlobs]], other: str) -> None:
+        self._splits = [split for _role, split in roles]
+        self._names = [role for role, _split in roles] + [other]
+        self._index = {role: index for index, (role, _split) in enumerate(roles)}
+        groups = [
+            f"(?P<{role}>{split.dir_pattern})"
+            for role, split in roles
+            if split.dir_pattern is not None
+        ]
+        # The first role whose directory part matches a prefix (alternatives are tried in order).
+        self._covering = re.compile("|".join(groups)).match if groups else None
+        self._with_paths = [(i, split) for i, split in enumerate(self._splits) if split.has_paths]
+        self._first: dict[str, int] = {}  # per name: the first role whose name part matches
+
+    def _first_by_name(self, name: str) -> int:
+        first = self._first.get(name)
+        if first is None:
+            first = len(self._splits)
+            for index, split in enumerate(self._splits):
+                if split.name_matches(name):
+                    first = index
+                    break
+            self._first[name] = first
+        return first
+
+    def plain(self, path: str) -> str:
+        """The role of one path, every list asked in turn (what the split must agree with)."""
+        for index, split in enumerate(self._splits):
+            if split.matches(path):
+                return self._names[index]
+        return self._names[-1]
+
+    def in_dir(self, prefix: str) -> Callable[[str], str]:
+        """``name -> role`` for the files of the directory ``prefix`` (as ``SplitGlobs``)."""
+        plain = self.plain
+        if "\n" in prefix:
+            return lambda name: plain(prefix + name)
+        names = self._names
+        last = len(self._splits)  # the role every file here has unless an earlier one matches
+        covering = self._covering(prefix) if prefix and self._covering is not None else None
+        if covering is not None:
+            last = self._index[covering.lastgroup]
+        paths = [
+            (index, found)
+            for index, split in self._with_paths
+            if index < last and (found := split.path_tests(prefix))
+        ]
+        first_by_name = self._first_by_name
+        if not paths:
+            if last == 0:
+                role = names[0]
+                return lambda name: role
+            return lambda name: names[min(first_by_name(name), last)]
+
+        def role_of(name: str) -> str:
+            first = min(first_by_name(name), last)
+            for index, found in paths:
+                if index >= first:
+                    break
+                path = prefix + name
+                if any(test(path) is not None for test in found):
+                    return names[index]
+            return names[first]
+
+        return role_of
