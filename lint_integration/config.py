@@ -110,6 +110,8 @@ DEFAULT_EXCLUDE = (
     "*.egg-info",
     "vendor",
     "third_party",
+    # Fixture inputs (Go's tools skip this directory too): often broken or bad on purpose.
+    "testdata",
 )
 DEFAULT_ROLES: dict[str, tuple[str, ...]] = {
     "helper": (

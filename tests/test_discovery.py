@@ -78,6 +78,7 @@ def test_default_excludes_skip_venvs_node_modules_and_caches(write):
             "node_modules/pkg/index.test.js": "",
             "__pycache__/x.py": "",
             ".git/hooks/pre-commit.py": "",
+            "sdk/tests/testdata/syntax-error/component.py": "syntax error here\n",
             "src/app.py": "",
         }
     )
