@@ -243,7 +243,7 @@ class Config:
             if regexes is None or not all(r.startswith("^") for r in regexes):
                 return None
             if regexes:
-                groups.append(f"(?P<{key}>{_any_of(regexes)})")
+                groups.append(f"(?P<{key}>{any_of(regexes)})")
         try:
             return re.compile("|".join(groups) or "(?!)")
         except re.error:
@@ -311,24 +311,24 @@ def plain_regex(spec: pathspec.PathSpec) -> re.Pattern | None:
     if regexes is None:
         return None
     try:
-        return re.compile(_any_of(regexes) or "(?!)")
+        return re.compile(any_of(regexes) or "(?!)")
     except re.error:
         return None
 
 
 # How gitignore-style patterns without a slash start: "at any depth".
-_ANY_DEPTH = "^(?:.+/)?"
+ANY_DEPTH = "^(?:.+/)?"
 
 
-def _any_of(regexes: list[str]) -> str:
+def any_of(regexes: list[str]) -> str:
     """One regex matching where any of ``regexes`` does. Those that start "at any depth" share
     that start: the regex engine then tries each directory depth once for all of them, not
     once per pattern (half the time of a plain alternation on real trees)."""
-    tails = [r[len(_ANY_DEPTH) :] for r in regexes if r.startswith(_ANY_DEPTH)]
-    rest = [r for r in regexes if not r.startswith(_ANY_DEPTH)]
+    tails = [r[len(ANY_DEPTH) :] for r in regexes if r.startswith(ANY_DEPTH)]
+    rest = [r for r in regexes if not r.startswith(ANY_DEPTH)]
     parts = [f"(?:{r})" for r in rest]
     if tails:
-        parts.insert(0, f"{_ANY_DEPTH}(?:{'|'.join(f'(?:{t})' for t in tails)})")
+        parts.insert(0, f"{ANY_DEPTH}(?:{'|'.join(f'(?:{t})' for t in tails)})")
     return "|".join(parts)
 
 

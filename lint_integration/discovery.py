@@ -207,7 +207,7 @@ class _IgnoreStack:
 
         return ignored
 
-    def files_ignored_in(self, directory: str, dirs: bool = False) -> Callable[[str], bool] | bool:
+    def names_ignored_in(self, directory: str, dirs: bool = False) -> Callable[[str], bool] | bool:
         """For the files (or with ``dirs``, the subdirectories) the walk finds in the
         normalized absolute ``directory``, whose ignored ancestors it never enters:
         ``name -> bool``, or the answer for all of them."""
@@ -386,7 +386,7 @@ def discover(
                 split_exclude.dirs_in(prefix)
                 if split_exclude is not None
                 else (lambda name: exclude(prefix + name + "/")),
-                ignores.files_ignored_in(directory, dirs=True),
+                ignores.names_ignored_in(directory, dirs=True),
             )
 
         def file_tests() -> tuple[Callable[[str], bool] | bool, Callable[[str], str]]:
@@ -394,7 +394,7 @@ def discover(
                 split_exclude.in_dir(prefix)
                 if split_exclude is not None
                 else (lambda name: exclude(prefix + name)),
-                ignores.files_ignored_in(directory),
+                ignores.names_ignored_in(directory),
             )
             role_of = (
                 split_roles.in_dir(prefix)

@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from lint_integration.config import ANY_DEPTH, any_of
+
 # pathspec's regex tails (named groups made plain): "a directory or the end", "a directory".
 _TAIL_ANY = "(?:(?:/)|$)"
 _TAIL_DIR = "(?:/)"
-_ANY_DEPTH = "^(?:.+/)?"
 # A segment regex that cannot match a ``/``: literal characters (pathspec escapes the special
 # ones), escaped punctuation other than ``/``, ``[^/]`` and classes of word characters or ranges
 # between them (a range of those never holds ``/``), each maybe repeated.
@@ -68,7 +69,7 @@ class SplitGlobs:
                 raw.append(regex)
                 continue
             dirs.append(body + "/")
-            segment = body[len(_ANY_DEPTH) :] if body.startswith(_ANY_DEPTH) else None
+            segment = body[len(ANY_DEPTH) :] if body.startswith(ANY_DEPTH) else None
             if segment is not None and not _SEGMENT.fullmatch(segment):
                 segment = None
             head = _literal_head(body[1:])
@@ -84,7 +85,7 @@ class SplitGlobs:
                 dir_wholes.append((head, regex))
         self._whole = re.compile("|".join(f"(?:{r})" for r in regexes) or "(?!)")
         # ``^X/`` patterns, matched against a directory's ``prefix`` (``None``: there are none).
-        self.dir_pattern = _shared_start(dirs) if dirs else None
+        self.dir_pattern = any_of(dirs) if dirs else None
         self._dir = re.compile(self.dir_pattern).match if dirs else None
         self._segment = _fullmatch_any(segments)
         self._wholes = wholes
@@ -110,16 +111,21 @@ class SplitGlobs:
             hit = self._names[name] = self._segment is not None and self._segment(name) is not None
         return hit
 
+    def dir_name_matches(self, name: str) -> bool:
+        """``name_matches`` for a directory's name."""
+        hit = self._dir_names.get(name)
+        if hit is None:
+            hit = self._dir_names[name] = (
+                self._dir_segment is not None and self._dir_segment(name) is not None
+            )
+        return hit
+
     def path_tests(self, prefix: str) -> list[Callable[[str], object]]:
         """What only the whole path can tell in the directory ``prefix``: each test takes the
         path and returns a match or ``None``."""
         if not self.has_paths:
             return []
-        tests = [
-            whole.fullmatch
-            for head, whole in self._wholes
-            if (prefix.startswith(head) if len(head) <= len(prefix) else head.startswith(prefix))
-        ]
+        tests = [whole.fullmatch for head, whole in self._wholes if _may_start(head, prefix)]
         if self._raw is not None:
             tests.append(self._raw)
         return tests
@@ -131,7 +137,7 @@ class SplitGlobs:
         if "\n" in prefix:
             search = self._whole.search
             return lambda name: search(prefix + name) is not None
-        if prefix and self._dir is not None and self._dir(prefix) is not None:
+        if self.covers(prefix):
             return True
         paths = self.path_tests(prefix)
         if not paths:
@@ -142,7 +148,7 @@ class SplitGlobs:
             if name_matches(name):
                 return True
             path = prefix + name
-            return any(test(path) is not None for test in paths)
+            return any(check(path) is not None for check in paths)
 
         return test
 
@@ -154,39 +160,25 @@ class SplitGlobs:
             return lambda name: search(prefix + name + "/") is not None
         if self.covers(prefix):
             return True
-        paths = [
-            whole
-            for head, whole in self._dir_wholes
-            if (prefix.startswith(head) if len(head) <= len(prefix) else head.startswith(prefix))
-        ]
+        paths = [whole for head, whole in self._dir_wholes if _may_start(head, prefix)]
         if self._raw is not None:
             paths.append(self._raw)
-        segment = self._dir_segment
-        if segment is None and not paths:
-            return False
-        names = self._dir_names
+        if not paths:
+            return self.dir_name_matches if self._dir_segment is not None else False
+        dir_name_matches = self.dir_name_matches
 
         def test(name: str) -> bool:
-            if segment is not None:
-                hit = names.get(name)
-                if hit is None:
-                    hit = names[name] = segment(name) is not None
-                if hit:
-                    return True
+            if dir_name_matches(name):
+                return True
             path = prefix + name + "/"
-            return any(test(path) is not None for test in paths)
+            return any(check(path) is not None for check in paths)
 
         return test
 
 
-def _shared_start(regexes: list[str]) -> str:
-    """One regex for ``regexes`` where those that start "at any depth" share that start: the
-    engine then tries each directory depth once for all of them, not once per pattern."""
-    tails = [r[len(_ANY_DEPTH) :] for r in regexes if r.startswith(_ANY_DEPTH)]
-    parts = [f"(?:{r})" for r in regexes if not r.startswith(_ANY_DEPTH)]
-    if tails:
-        parts.insert(0, f"{_ANY_DEPTH}(?:{'|'.join(f'(?:{t})' for t in tails)})")
-    return "|".join(parts)
+def _may_start(head: str, prefix: str) -> bool:
+    """Whether a path below the directory ``prefix`` can start with ``head``."""
+    return prefix.startswith(head) if len(head) <= len(prefix) else head.startswith(prefix)
 
 
 def _fullmatch_any(regexes: list[str]) -> Callable[[str], object] | None:
@@ -256,7 +248,7 @@ class SplitRoles:
                 if index >= first:
                     break
                 path = prefix + name
-                if any(test(path) is not None for test in found):
+                if any(check(path) is not None for check in found):
                     return names[index]
             return names[first]
 

@@ -155,13 +155,13 @@ def _line_specs(line: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(specs)
 
 
-# An import statement's shape (the same wherever it is met): "" when it names only libraries,
-# "." when what it names depends on the importing directory, else the one first segment of the
-# absolute modules it names.
-_UNKNOWN = object()
+_UNKNOWN = object()  # a memo miss, where ``None`` is an answer
 
 
 def _line_shape(specs) -> str:
+    """An import statement's shape (the same wherever it is met): "" when it names only
+    libraries, "." when what it names depends on the importing directory, else the one first
+    segment of the absolute modules it names."""
     first = ""
     for base, _names in specs:
         if base[:1] == ".":
