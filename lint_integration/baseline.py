@@ -178,7 +178,8 @@ def apply_baseline(
                 hidden += 1
             else:
                 kept.append(finding)
-        files.append(replace(file_result, findings=kept))
+        # A result without findings (a ``PlainResult``, most files) stays as it is.
+        files.append(replace(file_result, findings=kept) if file_result.findings else file_result)
     stale = 0
     for (path, rule, _), count in remaining.items():
         if count > 0 and (scope is None or scope(path, rule)):

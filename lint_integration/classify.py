@@ -82,6 +82,8 @@ NEEDS_HEAD = "needs-head"
 
 def name_language(name: str) -> str | None:
     """``language_of`` a file name alone: ``NEEDS_HEAD`` when only its shebang can tell."""
+    if name.endswith(".py") and name.lstrip(".") != "py":  # most names a walk meets
+        return PYTHON
     if name == "Tiltfile" or name.endswith(".tiltfile") or name.endswith(".star"):
         return TILTFILE
     if name == "package.json":

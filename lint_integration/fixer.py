@@ -218,7 +218,9 @@ def _overlay(result: RunResult, files: list[SourceFile], outcomes: list[FileFix]
     for file, res in zip(files, result.files, strict=True):
         outcome = by_path.get(os.path.abspath(file.location))
         if outcome is not None and outcome.changed:
-            res = FileResult(res.path, list(outcome.findings), res.suppressed, res.notices, True)
+            res = FileResult(
+                res.path, list(outcome.findings), list(res.suppressed), list(res.notices), True
+            )
         merged.append(res)
     return RunResult(merged, result.notices, result.checked)
 

@@ -348,7 +348,7 @@ class Stream:
             return None
         from concurrent.futures.process import BrokenProcessPool
 
-        from lint_integration.engine import FileResult
+        from lint_integration.engine import PlainResult
 
         try:
             if not self._failed:
@@ -377,7 +377,7 @@ class Stream:
         except KeyError:  # a file discovery never announced: check the list as usual
             return None
         # A file with nothing to say came back as its display path alone.
-        results = [FileResult(r) if type(r) is str else r for r in picked]
+        results = [PlainResult(r) if type(r) is str else r for r in picked]
         return results, consulted, listed
 
     def close(self) -> None:

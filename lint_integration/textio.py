@@ -108,6 +108,9 @@ class NotRead(Exception):
         self.size = size
 
 
+# Above this size without a limit, a file is read the careful way (``read_file``).
+_UNLIMITED_FAST_READ = 1 << 24
+_PREAD = getattr(os, "pread", None)  # not on Windows
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -192,6 +195,21 @@ def read_file(
         raise NotRead("symlink points outside the project")
     fd = os.open(path, _READ_FLAGS)
     try:
+        # The common case in two calls: a file that can seek (never a FIFO, socket or
+        # terminal) tells its size, and one read at offset 0 that asks a byte more and gets
+        # less has it whole. Anything else (empty, a device, a directory, a file over the
+        # limit or growing) is asked what it is below; a ``stat`` costs as much as the read.
+        try:
+            size = os.lseek(fd, 0, os.SEEK_END) if _PREAD is not None else -1
+        except OSError:
+            size = -1
+        if 0 < size <= (max_size if max_size is not None else _UNLIMITED_FAST_READ):
+            try:
+                data = _PREAD(fd, size + 1, 0)
+            except OSError:  # a directory
+                data = None
+            if data is not None and len(data) <= size:
+                return data
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotRead("not a regular file")
@@ -200,6 +218,7 @@ def read_file(
         # One read for a file that does not grow meanwhile: asking for a byte more than its
         # size and getting less is the end of it.
         want = st.st_size + 1
+        os.lseek(fd, 0, os.SEEK_SET)
         data = os.read(fd, want)
         if len(data) < want:
             return data

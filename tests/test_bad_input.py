@@ -1064,3 +1064,32 @@ def test_an_internal_error_crosses_process_boundaries_whole():
     crash = pickle.loads(pickle.dumps(FileCrash("a/b.py", "KeyError: 'x'", "Traceback ...")))
     assert (crash.path, crash.error, crash.details) == ("a/b.py", "KeyError: 'x'", "Traceback ...")
     assert str(crash) == "KeyError: 'x' (while checking a/b.py)"
+
+
+# -- reading one file ----------------------------------------------------------------------
+
+
+def test_read_file_takes_regular_files_whole_and_refuses_the_rest(tmp_path, monkeypatch):
+    from lint_integration import textio
+    from lint_integration.textio import NotRead, read_file
+
+    (tmp_path / "a.py").write_bytes(b"x = 1\r\n" * 3)
+    (tmp_path / "empty.py").write_bytes(b"")
+    (tmp_path / "dir.py").mkdir()
+    os.mkfifo(tmp_path / "pipe.py")
+    assert read_file(tmp_path / "a.py") == b"x = 1\r\n" * 3
+    assert read_file(tmp_path / "a.py", 21) == b"x = 1\r\n" * 3  # exactly at the limit
+    assert read_file(tmp_path / "empty.py", 10) == b""
+    with pytest.raises(NotRead) as over:
+        read_file(tmp_path / "a.py", 20)
+    assert over.value.size == 21
+    for odd in (tmp_path / "dir.py", tmp_path / "pipe.py", "/dev/null", "/dev/zero"):
+        with pytest.raises(NotRead, match="not a regular file"):
+            read_file(odd, 1000)
+    # A file that grows between its size and its read is read again, the careful way.
+    grown = b"x = 1\r\n" * 3 + b"y = 2\n"
+    real_pread = os.pread
+    monkeypatch.setattr(textio, "_PREAD", lambda fd, n, at: real_pread(fd, n, at) + b"y")
+    assert read_file(tmp_path / "a.py") == b"x = 1\r\n" * 3
+    (tmp_path / "a.py").write_bytes(grown)
+    assert read_file(tmp_path / "a.py", 100) == grown

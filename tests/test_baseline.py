@@ -86,6 +86,26 @@ def test_a_fresh_baseline_hides_everything_it_recorded(project):
     assert result.notices == [f"baseline {base}: 2 known findings not reported"]
 
 
+def test_files_with_nothing_to_say_pass_through_a_baseline_as_they_are(project):
+    """Most results of a big run are ``PlainResult``s (no lists of their own): a baseline
+    leaves them as they are and still hides what the others hold."""
+    from lint_integration.engine import PlainResult
+
+    base = project / ".lint-baseline.json"
+    run = fake_run(project, ["svc/tests/test_orders.py"])
+    write_baseline(base, run.findings)
+    plain = PlainResult("svc/tests/test_clean.py")
+    mixed = RunResult([*run.files, plain], [], 2)
+    result, outcome = apply_baseline(mixed, load_baseline(base))
+    assert (outcome.hidden, outcome.stale) == (2, 0)
+    assert result.files[1] is plain
+    assert result.files[0].findings == [] and result.findings == []
+    assert plain == FileResult("svc/tests/test_clean.py")
+    with pytest.raises(TypeError):
+        plain.notices.append("a notice")  # shared by every PlainResult: it never grows
+    assert PlainResult("x").notices == []
+
+
 def test_the_file_is_versioned_sorted_relative_and_stable(project):
     base = project / "ci" / "baseline.json"
     base.parent.mkdir()

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from lint_integration.config import load_config
 from lint_integration.discovery import discover
 
@@ -203,3 +206,28 @@ def test_a_path_is_shown_the_same_whichever_way_display_path_takes(tmp_path, mon
     ]:
         # A ``Path`` always takes the long way (normalize against the working directory).
         assert display_path(path, cwd) == display_path(Path(path), cwd), path
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [".", "py", ".py", "PY", "Tiltfile", "package.json", ".d.ts", "ts", "a", "sh", "star"]
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join)
+)
+def test_a_name_tells_the_language_its_path_would(name):
+    """The walk's ``name_language`` (with its shortcut for ``.py``) agrees with
+    ``language_of``; only a name that needs its shebang says so instead."""
+    from lint_integration.classify import NEEDS_HEAD, language_of, name_language, needs_head
+
+    found = name_language(name)
+    if needs_head(name):
+        assert found is NEEDS_HEAD
+    else:
+        assert found == language_of(f"some/dir/{name}")
+    for named in ("a.py", ".a.py", "..py", ".py", "a.PY", "x.d.ts", "Tiltfile", "run"):
+        expected = NEEDS_HEAD if needs_head(named) else language_of(named)
+        assert name_language(named) == expected

@@ -493,6 +493,43 @@ def test_both_scans_find_exactly_what_a_scan_per_needle_finds(pieces, needles):
     assert native(raw) == expected  # no match is left over from the scan before
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*NEEDLES, b"import", b"imp", b"ort", b"x", b"\n", b"\0", b"\xff"]),
+        max_size=14,
+    ),
+    st.lists(st.sampled_from(NEEDLES), min_size=1, max_size=5, unique=True),
+)
+def test_the_marked_scan_finds_a_needle_or_every_mark(pieces, needles):
+    """One pass for the needles and the marks: ``None`` exactly when a needle is there, else
+    the offset of every mark, with Hyperscan and without."""
+    from lint_integration.languages.envfacts import MarkedNeedles, Needles
+
+    raw = b"".join(pieces)
+    marks = [i for i in range(len(raw)) if raw.startswith(b"import", i)]
+    expected = None if any(needle in raw for needle in needles) else marks
+    native = MarkedNeedles(Needles(needles), b"import")
+    assert native._native is not None  # the test extra installs Hyperscan
+    plain = MarkedNeedles(Needles(needles, native=False), b"import", native=False)
+    assert plain(raw) == expected
+    assert native(raw) == expected
+    assert native(raw) == expected  # nothing is left over from the scan before
+
+
+def test_import_statements_are_the_same_from_known_marks():
+    from lint_integration.languages.python import importgraph
+
+    source = (
+        b"import os\nfrom .a import (\n  b,\n)\nx = 'important'\n"
+        b"def f():\n    import json; from \\\n  pkg import mod\n"
+    )
+    marks = [i for i in range(len(source)) if source.startswith(b"import", i)]
+    assert importgraph.statements(source, marks) == importgraph.statements(source)
+    assert importgraph.statements(source, []) == []
+    assert len(importgraph.statements(source)) == 4
+
+
 def test_the_native_scan_reads_every_byte_of_a_big_file():
     from lint_integration.languages.envfacts import Needles
 

@@ -404,6 +404,76 @@ class Needles:
         return False
 
 
+class MarkedNeedles:
+    """``Needles`` that also tell where a ``mark`` is: ``raw -> None`` when ``raw`` holds one
+    of the needles, else the start offset of every ``mark`` in it.
+
+    A prefilter that goes on to look for ``mark`` in a file without needles (the Python
+    frontend's import statements) then reads the file once: with Hyperscan, one SIMD pass
+    finds both; else the needles' scan, then ``find`` for each mark.
+    """
+
+    __slots__ = ("_native", "mark", "needles")
+
+    def __init__(self, needles: Needles, mark: bytes, native: bool = True) -> None:
+        self.needles = needles
+        self.mark = mark
+        self._native = _native_marks(needles.needles, mark) if native else None
+
+    def __call__(self, raw: bytes) -> list[int] | None:
+        native = self._native
+        if native is not None:
+            return native(raw)
+        if self.needles(raw):
+            return None
+        found = []
+        find, mark, step = raw.find, self.mark, len(self.mark)
+        pos = find(mark)
+        while pos >= 0:
+            found.append(pos)
+            pos = find(mark, pos + step)
+        return found
+
+
+def _native_marks(needles: tuple[bytes, ...], mark: bytes):
+    """``MarkedNeedles`` by one Hyperscan pass (None: Hyperscan is not installed or cannot run
+    here). Each needle reports once; the mark reports every time (its end offset)."""
+    try:
+        import hyperscan
+
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(
+            expressions=[*needles, mark],
+            ids=list(range(len(needles) + 1)),
+            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(needles) + [0],
+            literal=True,
+        )
+        scratch = hyperscan.Scratch(database)
+    except Exception:  # not installed, or a CPU or build it does not support
+        return None
+    scan = database.scan
+    mark_id, size = len(needles), len(mark)
+    ends: list[int] = []
+    needle_met: list[int] = []
+
+    def on_match(match_id, _start, end, _flags, _context) -> None:
+        if match_id == mark_id:
+            ends.append(end - size)
+        else:
+            needle_met.append(1)
+
+    def found(raw: bytes) -> list[int] | None:
+        ends.clear()
+        needle_met.clear()
+        try:
+            scan(raw, match_event_handler=on_match, scratch=scratch)
+        except Exception:  # the scratch in use elsewhere, out of memory: the plain way
+            return MarkedNeedles(Needles(needles, native=False), mark, native=False)(raw)
+        return None if needle_met else list(ends)
+
+    return found
+
+
 _NEEDLES: dict[tuple[tuple[bytes, ...], tuple[str, ...]], Needles | None] = {}
 
 

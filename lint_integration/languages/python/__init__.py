@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lint_integration.languages.envfacts import needles_for
+from lint_integration.languages.envfacts import MarkedNeedles, needles_for
 from lint_integration.languages.python.facts import (
     EnvFunction,
     EnvRead,
@@ -124,17 +124,34 @@ def might_match(raw: bytes, role: str, config) -> bool:
     if role == "helper":
         return False
     own_tokens = _own_tokens(config)
-    if own_tokens is None or own_tokens(raw):
+    if own_tokens is None:
         return True
-    if role not in CROSS_MODULE_ROLES or b"import" not in raw:
+    if role not in CROSS_MODULE_ROLES:
+        return own_tokens(raw)
+    # One scan for the tokens and for where ``import`` is.
+    hits = _tokens_or_imports(own_tokens)(raw)
+    if hits is None:
+        return True
+    if not hits:
         return False
     # What the import statements may name (strings and comments only add candidates).
     second = _second_stage()
-    lines = second.import_lines(raw)
+    lines = second.import_lines(raw, hits)
     if second.names_local(lines):
         _IMPORTS_ONLY[:] = [(raw, lines)]  # ``prescreen`` starts from these
         return True
     return False
+
+
+def _tokens_or_imports(own_tokens) -> MarkedNeedles:
+    """``raw -> None`` when ``raw`` holds one of ``own_tokens``, else where ``import`` is."""
+    marked = _MARKED.get(own_tokens)
+    if marked is None:
+        marked = _MARKED[own_tokens] = MarkedNeedles(own_tokens, b"import")
+    return marked
+
+
+_MARKED: dict = {}  # by the ``Needles`` they extend (one per config's toggles)
 
 
 # The last content ``might_match`` kept only for its imports (no token of its own), by

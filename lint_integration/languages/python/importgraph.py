@@ -65,9 +65,10 @@ def _continued(data: bytes, start: int) -> bool:
     return end >= 1 and data[end - 1] == _BACKSLASH
 
 
-def statements(data: bytes) -> list[bytes]:
+def statements(data: bytes, hits: list[int] | None = None) -> list[bytes]:
     """Each logical line of the source ``data`` that mentions ``import``: continued lines and
     open parentheses joined (a comment or string that fools this only adds candidates).
+    ``hits``, when known, are the offsets of every ``import`` in ``data``, in order.
 
     It works on the bytes: every character it looks for is ASCII, which UTF-8 never uses inside
     another character, so only the few lines found need decoding."""
@@ -75,10 +76,18 @@ def statements(data: bytes) -> list[bytes]:
     find, rfind = data.find, data.rfind
     pos = 0
     size = len(data)
+    known = iter(hits) if hits is not None else None
     while True:
-        hit = find(b"import", pos)
-        if hit < 0:
-            return out
+        if known is None:
+            hit = find(b"import", pos)
+            if hit < 0:
+                return out
+        else:
+            for hit in known:
+                if hit >= pos:
+                    break
+            else:
+                return out
         start = rfind(b"\n", 0, hit) + 1
         # Lines continued into this one belong to the statement too (LF or CRLF endings).
         while start >= 2 and (
@@ -105,13 +114,16 @@ def statements(data: bytes) -> list[bytes]:
         pos = end if end > hit + 6 else hit + 6
 
 
-def import_lines(data: bytes) -> list[tuple[bytes, tuple[tuple[str, tuple[str, ...]], ...], str]]:
+def import_lines(
+    data: bytes, hits: list[int] | None = None
+) -> list[tuple[bytes, tuple[tuple[str, tuple[str, ...]], ...], str]]:
     """Each import statement of the source ``data`` with what it may name: ``(module, names)``
     for ``from module import names`` (a name may be a submodule), ``(dotted, ())`` for each
-    prefix of an ``import dotted``; and its shape (``_line_shape``)."""
+    prefix of an ``import dotted``; and its shape (``_line_shape``). ``hits``: as for
+    ``statements``."""
     lines = []
     memo = _LINE_INFO
-    for line in statements(data):
+    for line in statements(data, hits):
         found = memo.get(line)
         if found is None:
             if len(memo) > _LINE_MEMO_LIMIT:
