@@ -197,8 +197,10 @@ def read_file(
     try:
         # The common case in two calls: a file that can seek (never a FIFO, socket or
         # terminal) tells its size, and one read at offset 0 that asks a byte more and gets
-        # less has it whole. Anything else (empty, a device, a directory, a file over the
-        # limit or growing) is asked what it is below; a ``stat`` costs as much as the read.
+        # less has it whole. Anything else (empty, a character device, a directory, a file
+        # over the limit or growing) is asked what it is below; a ``stat`` costs as much as
+        # the read. (A block device small enough would be read here: the walk never hands
+        # one over, only a path named on the command line can be one.)
         try:
             size = os.lseek(fd, 0, os.SEEK_END) if _PREAD is not None else -1
         except OSError:
