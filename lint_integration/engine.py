@@ -178,10 +178,7 @@ class PlainResult(FileResult):
     for each, and the dataclass's three new lists cost about as much as the prefilter of a
     file). Equal to a ``FileResult`` that holds the same."""
 
-    findings = suppressed = notices = _NOTHING
-    parsed = False
-    crash = None
-    crash_details = ""
+    findings = suppressed = notices = _NOTHING  # the other fields' defaults are FileResult's
 
     def __init__(self, path: str) -> None:
         self.path = path

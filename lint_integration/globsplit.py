@@ -130,47 +130,42 @@ class SplitGlobs:
             tests.append(self._raw)
         return tests
 
+    def _dir_path_tests(self, prefix: str) -> list[Callable[[str], object]]:
+        """``path_tests`` for the subdirectories of ``prefix`` (paths ending in ``/``)."""
+        tests = [whole for head, whole in self._dir_wholes if _may_start(head, prefix)]
+        if self._raw is not None:
+            tests.append(self._raw)
+        return tests
+
     def in_dir(self, prefix: str) -> bool | Callable[[str], bool]:
         """For the files of the directory whose relative path is ``prefix`` (``""`` or ending
         in ``/``): ``True`` when all of them match, ``False`` when none can, else a
         ``name -> bool`` test (for names without a newline: the walk asks ``matches`` then)."""
-        if "\n" in prefix:
-            search = self._whole.search
-            return lambda name: search(prefix + name) is not None
-        if self.covers(prefix):
-            return True
-        paths = self.path_tests(prefix)
-        if not paths:
-            return self.name_matches if self._segment is not None else False
-        name_matches = self.name_matches
-
-        def test(name: str) -> bool:
-            if name_matches(name):
-                return True
-            path = prefix + name
-            return any(check(path) is not None for check in paths)
-
-        return test
+        by_name = self.name_matches if self._segment is not None else None
+        return self._names_in(prefix, "", by_name, self.path_tests)
 
     def dirs_in(self, prefix: str) -> bool | Callable[[str], bool]:
         """``in_dir`` for the subdirectories of the directory ``prefix`` (a directory
         ``name`` is the path ``prefix + name + "/"``)."""
-        search = self._whole.search
+        by_name = self.dir_name_matches if self._dir_segment is not None else None
+        return self._names_in(prefix, "/", by_name, self._dir_path_tests)
+
+    def _names_in(self, prefix: str, suffix: str, by_name, path_tests):
+        """``in_dir``/``dirs_in``: a name is the path ``prefix + name + suffix``; ``by_name``
+        tells from the name alone (None: no name can), ``path_tests`` what the path tells."""
         if "\n" in prefix:
-            return lambda name: search(prefix + name + "/") is not None
+            search = self._whole.search
+            return lambda name: search(prefix + name + suffix) is not None
         if self.covers(prefix):
             return True
-        paths = [whole for head, whole in self._dir_wholes if _may_start(head, prefix)]
-        if self._raw is not None:
-            paths.append(self._raw)
+        paths = path_tests(prefix)
         if not paths:
-            return self.dir_name_matches if self._dir_segment is not None else False
-        dir_name_matches = self.dir_name_matches
+            return by_name if by_name is not None else False
 
         def test(name: str) -> bool:
-            if dir_name_matches(name):
+            if by_name is not None and by_name(name):
                 return True
-            path = prefix + name + "/"
+            path = prefix + name + suffix
             return any(check(path) is not None for check in paths)
 
         return test

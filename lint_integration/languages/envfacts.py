@@ -410,7 +410,7 @@ class MarkedNeedles:
 
     A prefilter that goes on to look for ``mark`` in a file without needles (the Python
     frontend's import statements) then reads the file once: with Hyperscan, one SIMD pass
-    finds both; else the needles' scan, then ``find`` for each mark.
+    finds both; else the needles' scan, then ``offsets``.
     """
 
     __slots__ = ("_native", "mark", "needles")
@@ -423,35 +423,51 @@ class MarkedNeedles:
     def __call__(self, raw: bytes) -> list[int] | None:
         native = self._native
         if native is not None:
-            return native(raw)
-        if self.needles(raw):
-            return None
-        found = []
-        find, mark, step = raw.find, self.mark, len(self.mark)
-        pos = find(mark)
-        while pos >= 0:
-            found.append(pos)
-            pos = find(mark, pos + step)
-        return found
+            try:
+                return native(raw)
+            except Exception:  # the scratch in use elsewhere, out of memory: the plain way
+                pass
+        return None if self.needles(raw) else offsets(raw, self.mark)
 
 
-def _native_marks(needles: tuple[bytes, ...], mark: bytes):
-    """``MarkedNeedles`` by one Hyperscan pass (None: Hyperscan is not installed or cannot run
-    here). Each needle reports once; the mark reports every time (its end offset)."""
+def offsets(raw: bytes, mark: bytes) -> list[int]:
+    """The start offset of every ``mark`` in ``raw``, in order."""
+    found = []
+    find, step = raw.find, len(mark)
+    pos = find(mark)
+    while pos >= 0:
+        found.append(pos)
+        pos = find(mark, pos + step)
+    return found
+
+
+def _hyperscan(once: list[bytes], every: list[bytes] | None = None):
+    """``(scan, scratch)`` of a Hyperscan block database of literals: ``once`` report their
+    first match only, then ``every`` report each match (ids in that order); None when
+    Hyperscan is not installed or cannot run on this CPU."""
+    expressions = [*once, *(every or ())]
     try:
         import hyperscan
 
         database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         database.compile(
-            expressions=[*needles, mark],
-            ids=list(range(len(needles) + 1)),
-            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(needles) + [0],
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(once) + [0] * len(every or ()),
             literal=True,
         )
-        scratch = hyperscan.Scratch(database)
+        return database.scan, hyperscan.Scratch(database)
     except Exception:  # not installed, or a CPU or build it does not support
         return None
-    scan = database.scan
+
+
+def _native_marks(needles: tuple[bytes, ...], mark: bytes):
+    """``MarkedNeedles`` by one Hyperscan pass (None: no Hyperscan). Each needle reports once;
+    the mark reports every time (its end offset). Raises when the scan cannot run."""
+    compiled = _hyperscan(list(needles), [mark])
+    if compiled is None:
+        return None
+    scan, scratch = compiled
     mark_id, size = len(needles), len(mark)
     ends: list[int] = []
     needle_met: list[int] = []
@@ -465,10 +481,7 @@ def _native_marks(needles: tuple[bytes, ...], mark: bytes):
     def found(raw: bytes) -> list[int] | None:
         ends.clear()
         needle_met.clear()
-        try:
-            scan(raw, match_event_handler=on_match, scratch=scratch)
-        except Exception:  # the scratch in use elsewhere, out of memory: the plain way
-            return MarkedNeedles(Needles(needles, native=False), mark, native=False)(raw)
+        scan(raw, match_event_handler=on_match, scratch=scratch)
         return None if needle_met else list(ends)
 
     return found
@@ -495,19 +508,10 @@ _UNBUILT = object()  # a key ``needles_for`` has not built yet
 def _native_scan(needles: tuple[bytes, ...]) -> Callable[[bytes], bool] | None:
     """``raw -> bool`` by one Hyperscan pass over ``raw`` (None: Hyperscan is not installed,
     or cannot run on this CPU, or ``needles`` is empty)."""
-    if not needles:
+    compiled = _hyperscan(list(needles)) if needles else None
+    if compiled is None:
         return None
-    try:
-        import hyperscan
-
-        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        database.compile(
-            expressions=list(needles), flags=hyperscan.HS_FLAG_SINGLEMATCH, literal=True
-        )
-        scratch = hyperscan.Scratch(database)
-    except Exception:  # not installed, or a CPU or build it does not support
-        return None
-    scan = database.scan
+    scan, scratch = compiled
     hits: list[int] = []
 
     def on_match(_id, _start, _end, _flags, _context) -> None:

@@ -29,6 +29,7 @@ import os
 import re
 import sys
 
+from lint_integration.languages.envfacts import offsets
 from lint_integration.languages.python import (
     CROSS_MODULE_ROLES,
     FIRST_STAGE_LIBRARIES,
@@ -76,18 +77,9 @@ def statements(data: bytes, hits: list[int] | None = None) -> list[bytes]:
     find, rfind = data.find, data.rfind
     pos = 0
     size = len(data)
-    known = iter(hits) if hits is not None else None
-    while True:
-        if known is None:
-            hit = find(b"import", pos)
-            if hit < 0:
-                return out
-        else:
-            for hit in known:
-                if hit >= pos:
-                    break
-            else:
-                return out
+    for hit in offsets(data, b"import") if hits is None else hits:
+        if hit < pos:
+            continue  # inside the statement just taken
         start = rfind(b"\n", 0, hit) + 1
         # Lines continued into this one belong to the statement too (LF or CRLF endings).
         while start >= 2 and (
@@ -111,7 +103,8 @@ def statements(data: bytes, hits: list[int] | None = None) -> list[bytes]:
                 break
             line, end = line + data[end:nxt], nxt
         out.append(line)
-        pos = end if end > hit + 6 else hit + 6
+        pos = end
+    return out
 
 
 def import_lines(
