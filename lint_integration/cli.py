@@ -211,14 +211,9 @@ def prepare(
     if manifest is not None and manifest.load():  # nothing changed since the last check
         options.manifest = manifest
         return Prepared(config, manifest.files, selection, manifest.notices, options)
-    stream = _stream(config, selection, options, meta)
-    try:
-        found = discover(targets, config, force_exclude, stream.add if stream else None)
-    except BaseException:
-        if stream is not None:
-            stream.close()
-        raise
-    options.stream = stream
+    spread = _spread(config, selection, options, meta)
+    found = discover(targets, config, force_exclude, spread)
+    options.spread = spread
     files = found.files
     if meta.get("since"):
         from lint_integration.since import SinceError, select_since
@@ -237,15 +232,16 @@ def prepare(
     return Prepared(config, files, selection, found.notices, options)
 
 
-def _stream(config, selection, options, meta):
-    """A ``check`` of a big tree hands files to workers while discovery still walks; a run that
-    narrows the list afterwards (``--since``) or checks it in rounds (``fix``) does not."""
+def _spread(config, selection, options, meta):
+    """A ``check`` of a big tree hands the walk over to several processes, which check what
+    they find; a run that narrows the list afterwards (``--since``) or checks it in rounds
+    (``fix``) spreads the list once it is known."""
     ctx = click.get_current_context(silent=True)
     if ctx is None or ctx.info_name != "check" or meta.get("since"):
         return None
-    from lint_integration.parallel import Stream
+    from lint_integration.parallel import Spread
 
-    return Stream(config, selection, options, os.getcwd())
+    return Spread(config, selection, options, os.getcwd())
 
 
 def _start_dir(target: Path) -> Path:
@@ -383,14 +379,10 @@ def check(
     from lint_integration.report import formatter
 
     prepared = prepare(paths, config_file, select, ignore, rule, force_exclude)
-    try:
-        known = cli_report.load_baseline_option(baseline)
-        result = run(
-            prepared.files, prepared.config, prepared.selection, prepared.notices, prepared.options
-        )
-    finally:
-        if prepared.options.stream is not None:
-            prepared.options.stream.close()
+    known = cli_report.load_baseline_option(baseline)
+    result = run(
+        prepared.files, prepared.config, prepared.selection, prepared.notices, prepared.options
+    )
     if write_baseline is not None:
         return cli_report.write_baseline_option(write_baseline, prepared, result)
     if known is not None:

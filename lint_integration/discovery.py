@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Callable
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     import pathspec
 
     from lint_integration.globsplit import SplitGlobs
+    from lint_integration.parallel import Spread
 
 
 class SourceFile:
@@ -75,6 +77,29 @@ class SourceFile:
 
     def __reduce__(self):
         return (SourceFile, self._key())
+
+
+@dataclass
+class WalkUnit:
+    """A directory whose whole tree is still to be walked, as the walk would have met it."""
+
+    path: str  # as found (the way ``Path`` would spell it)
+    absolute: str
+    scan_root: Path  # the named directory it lies in (links must not lead out of it)
+    depth: int  # below that directory: the shallower, the bigger its tree tends to be
+
+
+@dataclass
+class WalkedPart:
+    """What walking a ``WalkUnit`` found, in the walk's order; ``rest`` is what a shallow walk
+    (the unit's own directory only) left for later, in order."""
+
+    files: list[SourceFile]
+    notices: list[str]
+    dirs: list[str]
+    links: list[tuple[Path, Path]]
+    ignore_errors: list[str]
+    rest: list[WalkUnit]
 
 
 @dataclass
@@ -320,15 +345,16 @@ def discover(
     paths: list[Path],
     config: Config,
     force_exclude: bool = False,
-    on_file: Callable[[SourceFile], None] | None = None,
+    spread: Spread | None = None,
 ) -> Discovery:
-    """Every lintable file under ``paths`` (files named explicitly are kept unless forced).
+    """Every lintable file under ``paths`` (files named explicitly are kept unless forced),
+    sorted.
 
-    ``on_file`` is told about each file as it is found (the final list is sorted).
+    A ``spread`` may take a big walk over: once the walk has found enough files, what is left
+    of it is walked, and every file checked, by several processes at once (the list is the
+    same; ``spread`` keeps the results).
     """
     result = Discovery()
-    if on_file is not None:
-        result.files = _Announced(on_file)
     git_root = find_git_root(paths[0].resolve() if paths else config.root)
     ignores = _IgnoreStack(git_root, config.respect_gitignore)
     exclude = config.matcher("exclude")
@@ -480,6 +506,41 @@ def discover(
         seen.add(real)
         result.files.append(SourceFile(path, relpath, language, role(relpath), explicit))
 
+    def walk_unit(unit: WalkUnit, shallow: bool = False) -> WalkedPart:
+        """Walk ``unit``'s tree (``shallow``: its own directory only), in whatever process."""
+        nonlocal scan_root
+        scan_root = unit.scan_root
+        kept = (result.files, result.notices, result.dirs)
+        result.files, result.notices, result.dirs = [], [], []
+        links, errors = len(deferred), len(ignores.errors)
+        try:
+            rest = _walk(
+                [(unit.path, unit.absolute)],
+                excluded_in,
+                walked,
+                result,
+                real_dirs,
+                ignores.without_file,
+                _always if shallow else None,
+            )
+            return WalkedPart(
+                result.files,
+                result.notices,
+                result.dirs,
+                deferred[links:],
+                ignores.errors[errors:],
+                [_unit(d, a, unit.scan_root, unit.absolute, unit.depth) for d, a in rest],
+            )
+        finally:
+            result.files, result.notices, result.dirs = kept
+            del deferred[links:]
+
+    def walk_state() -> tuple[set[str], set[str]]:
+        """The ignore files read, and the directories known to have none."""
+        return ignores.files_read, ignores.without_file
+
+    left: list[WalkUnit] | None = None  # once handed over: the rest of the walk, in order
+    stop = spread.wants if spread is not None and _apart(paths) else None
     for arg in paths:
         scan_root = Path(os.path.abspath(arg))
         if not os.path.lexists(arg):
@@ -488,7 +549,13 @@ def discover(
         if arg.is_dir() and not arg.is_symlink():
             if force_exclude and excluded(arg, True):
                 continue
-            _walk(arg, excluded_in, walked, result, real_dirs, ignores.without_file)
+            top = (os.fspath(arg), os.path.abspath(arg))
+            if left is not None:
+                left.append(WalkUnit(*top, scan_root, 0))
+                continue
+            rest = _walk([top], excluded_in, walked, result, real_dirs, ignores.without_file, stop)
+            if rest:
+                left = [_unit(d, a, scan_root, top[1], 0) for d, a in rest]
         elif arg.is_dir():
             result.notices.append(f"{arg}: is a symlink to a directory; not followed")
         else:
@@ -496,6 +563,22 @@ def discover(
             if force_exclude and excluded(arg, False):
                 continue
             add(arg, explicit=True)
+    if left is not None:
+        assert spread is not None
+        parts = spread.take_over(result.files, left, walk_unit, walk_state)
+        if parts is None:  # a worker died: walk it all again, here
+            return discover(paths, config, force_exclude)
+        for part in parts:
+            result.files.extend(part.files)
+            result.notices.extend(part.notices)
+            result.dirs.extend(part.dirs)
+            deferred.extend(part.links)
+            ignores.errors.extend(part.ignore_errors)
+        files_read, without_file = spread.walk_state
+        ignores.files_read |= files_read
+        ignores.without_file |= without_file
+        if deferred:  # a link must not bring back a file the other processes found
+            seen.update(real_path(f.path, False) for f in result.files)
     for path, scan_root in deferred:
         add_now(path, False, scan_root)
     result.notices.extend(ignores.errors)
@@ -548,28 +631,43 @@ def _either(first, second):
     return lambda name: first(name) or second(name)
 
 
-class _Announced(list):
-    """The list of files found, telling ``on_file`` about each one appended."""
+def _always(found: int) -> bool:
+    return True
 
-    def __init__(self, on_file: Callable[[SourceFile], None]) -> None:
-        super().__init__()
-        self._on_file = on_file
 
-    def append(self, file: SourceFile) -> None:
-        list.append(self, file)
-        self._on_file(file)
+def _unit(path: str, absolute: str, scan_root: Path, top: str, depth: int) -> WalkUnit:
+    """The ``WalkUnit`` of a directory left on the walk's stack below ``top`` (at ``depth``)."""
+    return WalkUnit(path, absolute, scan_root, depth + absolute[len(top) :].count(os.sep))
+
+
+def _apart(paths: list[Path]) -> bool:
+    """Whether ``paths`` are directories none of which holds another (so no file is found
+    twice, and the walk can be split between processes)."""
+    try:
+        tops = [os.path.realpath(p) for p in paths if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return False
+    if len(tops) != len(paths):
+        return False
+    inside = sorted(t.rstrip(os.sep) + os.sep for t in tops)
+    return all(not b.startswith(a) for a, b in itertools.pairwise(inside))
 
 
 def _walk(
-    top: Path,
+    stack: list[tuple[str, str]],
     excluded_in,
     add,
     result: Discovery,
     real_dirs: dict[str, str],
     without_ignore_file: set[str],
-) -> None:
-    """Walk ``top`` (never through links); ``real_dirs`` learns each directory's resolved path
-    (a subdirectory that is not a link resolves to its parent's plus its name).
+    stop: Callable[[int], bool] | None = None,
+) -> list[tuple[str, str]]:
+    """Walk the trees of ``stack`` (``(directory as found, absolute)``, the last one first;
+    never through links); ``real_dirs`` learns each directory's resolved path (a subdirectory
+    that is not a link resolves to its parent's plus its name).
+
+    After each directory, ``stop(files found)`` may end the walk early: the directories left
+    to walk come back, in the order the walk would have taken them.
 
     ``excluded_in(directory)`` gives the tests for the names in ``directory``
     (``_DirectoryTests``), and ``add(entry_path, full, relpath, real, language, role)`` takes
@@ -578,7 +676,6 @@ def _walk(
     ignore chain, resolved path, and what its path alone decides of exclusion and role).
     ``without_ignore_file`` learns the directories whose listing has no ``.gitignore``.
     """
-    stack = [(os.fspath(top), os.path.abspath(top))]  # (as found, absolute)
     while stack:
         directory, absolute = stack.pop()
         try:
@@ -656,6 +753,9 @@ def _walk(
             add(below + name, inside + name, None, None, None, None)
         subdirs.sort()
         stack.extend(reversed(subdirs))
+        if stop is not None and stack and stop(len(result.files)):
+            return stack[::-1]
+    return []
 
 
 def _head(path: Path) -> bytes:

@@ -625,7 +625,7 @@ class RunOptions:
     cache_dir: Path | None = None
     jobs: int | None = None  # None: one per CPU; 1: no process pool
     manifest: Any = None  # manifest.Manifest: a warm run's shortcut (``check`` only)
-    stream: Any = None  # parallel.Stream: files already handed to workers during discovery
+    spread: Any = None  # parallel.Spread: the files discovery's walk checked as it went
 
 
 def run(

@@ -40,7 +40,42 @@ _VALUED = frozenset({"--output-format", "--select", "--ignore", "--rule", "--job
 
 
 def main() -> None:
-    """``lint-integration``: replay an unchanged check, else run the command line."""
+    """``lint-integration``: replay an unchanged check, else run the command line; then exit
+    without tearing the interpreter down (``_leave``)."""
+    try:
+        _main()
+    except SystemExit as exc:
+        _leave(exc.code)
+    _leave(0)
+
+
+def _leave(code) -> None:
+    """Exit as ``sys.exit(code)`` would, but for the interpreter's teardown.
+
+    After a big run this process holds the summaries, import graph and results of thousands
+    of files, and freeing them object by object at exit cost 20 ms on Django's tests/ (a tenth
+    of a pre-commit run). Nothing needs it: every file written is closed, every worker joined.
+    What would run at exit still runs (``atexit``), and output is flushed first.
+    """
+    import atexit
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # ``sys.exit("message")`` prints the message and exits 1
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: what Python reports too
+            status = status or 120
+    os._exit(status)
+
+
+def _main() -> None:
     key = _key(sys.argv[1:])
     if key is not None:
         entry = _find(key)

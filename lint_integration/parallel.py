@@ -1,16 +1,17 @@
 """Spreading a run over processes, only when there is enough work to pay for them.
 
-A run has two kinds of work: reading and prefiltering every file (cheap, but there can be tens
-of thousands), and parsing the few files that survive (expensive). A handful of files (pre-commit,
-an editor, a small PR) is checked in this process. A big tree is split into blocks of files that
-worker processes read, prefilter, look up in the cache and parse end to end, so even the cheap
-part runs on every core; a ``check`` hands them out while discovery is still walking
-(``Stream``). In between (a small tree with many files to parse) this process reads
-and prefilters, and only the parsing goes to the pool; there, the first file of each language
-is checked here first, so forked workers start with its parser imported.
+A run has two kinds of work: walking, reading and prefiltering every file (cheap, but there can
+be tens of thousands), and parsing the few files that survive (expensive). A handful of files
+(pre-commit, an editor, a small PR) is checked in this process. A big tree is split into units
+(a directory's tree, or a block of files) that this process and forked workers take in turn,
+walking, reading, prefiltering, looking up in the cache and parsing end to end, so even the
+cheap part runs on every core (``Spread``; a ``check`` hands the walk over once it has found
+enough files). In between (a small tree with many files to parse) this process reads and
+prefilters, and only the parsing goes to a pool; there, the first file of each language is
+checked here first, so forked workers start with its parser imported.
 
-Workers live for the whole run and keep their imports, summaries and import graph. Results come
-back in the order of the files, and a file's result never depends on which process checked it.
+Workers keep their imports, summaries and import graph for the whole run. Results come back in
+the order of the files, and a file's result never depends on which process checked it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,19 +33,24 @@ from lint_integration.discovery import SourceFile
 POOL_MIN_FILES = 8
 # Files per worker when only parsing is spread.
 FILES_PER_WORKER = 4
-# Fewest files in a run worth spreading everything (reading and prefiltering included). Every
-# worker then builds its own import graph, so the CPU spent grows a little, but the wall time
-# drops once reading and prefiltering are a good part of the run. Measured on 2 idle cores with
-# ``--no-cache``: Django's tests/ (1,935 files) 0.60-0.77 s spread against 0.84-1.0 s; celery
-# (823) 1.03-1.08 s against 1.03-1.23 s; sentry-python (637) 1.66 s against 1.69-1.98 s;
-# psycopg (375) 0.23 s against 0.26 s. On busy cores ``_jobs`` keeps everything here.
+# Fewest files in a run worth spreading everything (walking, reading and prefiltering
+# included). Every process then builds its own import graph, so the CPU spent grows a little,
+# but the wall time drops once reading and prefiltering are a good part of the run. Measured on
+# 2 idle cores with ``--no-cache``: Django's tests/ (1,935 files) 0.60-0.77 s spread against
+# 0.84-1.0 s; celery (823) 1.03-1.08 s against 1.03-1.23 s; sentry-python (637) 1.66 s against
+# 1.69-1.98 s; psycopg (375) 0.23 s against 0.26 s. On busy cores ``_jobs`` keeps everything
+# here.
 POOL_MIN_DISCOVERED = 500
-# Files per block when everything is spread: at least this many, and about eight blocks per
-# worker, enough to balance. Each block costs a round trip and a worker's bookkeeping: on the
-# 5x Django tree (9,519 files) blocks of 32 took 2.3 s of CPU and 1.9 s of wall time, blocks of
-# 512 1.8 s and 1.35 s.
+# Files per unit of work among those found before the hand-over (or known in advance). A unit
+# costs a take from a shared counter and a little bookkeeping: a few microseconds.
 BLOCK = 32
-BLOCKS_PER_WORKER = 8
+# Before the fork, a spread walk lists each named directory it has not walked yet, then the
+# directories above this depth below them while there are fewer than this many units per
+# process, listing this many at most: a unit that is a big share of the run leaves the other
+# processes idle at its end. Listing a directory costs 20-100 microseconds.
+SHALLOW = 2
+UNITS_PER_PROCESS = 64
+MAX_LISTED = 256
 
 
 @dataclass
@@ -102,14 +109,6 @@ def pool_size(n_tasks: int, jobs: int | None) -> int:
     if jobs <= 1 or n_tasks < POOL_MIN_FILES:
         return 0
     return max(2, min(jobs, n_tasks // FILES_PER_WORKER))
-
-
-def spread_size(n_files: int, jobs: int | None) -> int:
-    """How many workers a whole run of ``n_files`` files deserves (0: read them here)."""
-    jobs = _jobs(jobs)
-    if jobs <= 1 or n_files < POOL_MIN_DISCOVERED or "fork" not in _start_methods():
-        return 0
-    return min(jobs, max(2, n_files // (BLOCK * 4)))
 
 
 def _start_methods() -> list[str]:
@@ -191,20 +190,17 @@ def check_files(
 ) -> tuple[list, set[str], set[str]]:
     """The ``FileResult`` of every file, in order; plus every other file read and directory
     listed along the way (a warm run checks them)."""
-    stream = getattr(options, "stream", None)
-    if stream is not None:
-        streamed = stream.finish(files)
-        if streamed is not None:
-            return streamed
-    workers = spread_size(len(files), options.jobs)
-    if workers:  # the whole list at once, as discovery would have announced it
-        stream = Stream(config, selection, options, cwd, workers)
-        for file in files:
-            stream.add(file)
-        spread = stream.finish(files)
-        if spread is not None:
-            return spread
-        # a worker died or none could start: do it all here
+    spread = getattr(options, "spread", None)
+    if spread is not None:
+        walked = spread.finish(files)
+        if walked is not None:
+            return walked
+    spread = Spread(config, selection, options, cwd)
+    if spread.check_list(files):
+        result = spread.finish(files)
+        assert result is not None
+        return result
+    # too few files, or a worker died: do it all here
     runner = Runner(config, selection, options, cwd)
     results: list = [None] * len(files)
     pending: list[Task] = []
@@ -259,145 +255,314 @@ def _warm(files: list[SourceFile]) -> None:
     envfacts.warm()
 
 
-# -- spreading a whole run, while discovery walks or after ---------------------------------
+# -- spreading a whole run: walking, reading, prefiltering and parsing ---------------------
 
 
-class Stream:
-    """Files handed to worker processes while discovery is still walking the tree.
+class Spread:
+    """A big run walked and checked by several processes at once, this one included.
 
-    Walking a big tree is a good part of a run; done first and alone, it leaves the other cores
-    idle. Once discovery has found enough files to spread the run (``POOL_MIN_DISCOVERED``),
-    workers are started and take blocks of files as they are found, so the walk, reading,
-    prefiltering and parsing share the cores. ``finish`` hands the results back in the order
-    of the final (sorted) file list; a run that never found enough files was never spread and
-    is checked as usual. A list known in advance (``fix``, ``--since``) is spread by announcing
-    all of it at once.
+    Walking a big tree is a good part of a run, and done in one process it is a queue every
+    other process waits on. Discovery walks alone until it has found enough files to be worth
+    spreading (``POOL_MIN_DISCOVERED``); then it hands over (``take_over``) the files found so
+    far and the directories left to walk. Those become units of work in the walk's order (the
+    shallowest directories listed first, so that no unit is a big share of the tree). Worker
+    processes forked from this one inherit the walk's state and the files (nothing is sent to
+    them); they and this process take units one at a time (``_claims``), walk them, check
+    every file they find, and the workers send back what they found once, at the end. Never
+    more processes run than ``--jobs`` allows. ``finish`` hands the results back in the order
+    of discovery's final list; a file met later (a link, checked last) is checked here. A list
+    known in advance (``fix``, ``--since``) is spread the same way (``check_list``).
     """
 
-    def __init__(self, config, selection, options, cwd: str, workers: int | None = None) -> None:
+    def __init__(self, config, selection, options, cwd: str) -> None:
         self._args = (config, selection, options, cwd)
-        self._jobs = workers or _jobs(options.jobs)
-        self._found: list[SourceFile] = []
-        self._sent = 0
-        self._futures: list = []
-        self._executor = None
-        self._failed = False
-        # How many files found before ``add`` has something to do (start the workers, or
-        # send a block): one comparison per file until then.
-        self._due = POOL_MIN_DISCOVERED
+        self._processes = _jobs(options.jobs)
+        spreads = self._processes > 1 and hasattr(os, "fork")
+        # Files to find before handing over: one comparison per directory until then.
+        self._due = POOL_MIN_DISCOVERED if spreads else 1 << 62
+        self._results: dict[int, Any] | None = None  # id(file) -> result, once spread
+        self._runner: Runner | None = None
+        self._consulted: set[str] = set()
+        self._listed: set[str] = set()
+        self.walk_state: tuple[set[str], set[str]] = (set(), set())
 
-    @property
-    def started(self) -> bool:
-        return self._executor is not None
+    def wants(self, found: int) -> bool:
+        """Whether a walk that has found ``found`` files should hand the rest over."""
+        return found >= self._due
 
-    def add(self, file: SourceFile) -> None:
-        """Discovery found ``file`` (it may still be left out later: it is checked anyway)."""
-        found = self._found
-        found.append(file)
-        if len(found) >= self._due:
-            self._advance()
+    def take_over(self, found: list[SourceFile], left: list, walk, walk_state):
+        """Check ``found``, and walk and check the directories ``left`` (``WalkUnit``s) with
+        ``walk(unit, shallow)``; ``walk_state()`` tells what the walk learnt of ignore files.
+        The ``WalkedPart`` of each unit in order, or ``None`` when a worker died (then nothing
+        was kept: the caller does it all again, alone)."""
+        units: list[Any] = [found[i : i + BLOCK] for i in range(0, len(found), BLOCK)]
+        units += _balanced(left, walk, self._processes)
+        done = self._run(units, walk, walk_state, found)
+        if done is None:
+            return None
+        parts = []
+        for unit, (results, part) in zip(units, done, strict=True):
+            if isinstance(unit, list):
+                self._keep(unit, results)
+                continue
+            if isinstance(unit, _Listed):
+                part = unit.part
+            self._keep(part.files, results)
+            parts.append(part)
+        return parts
 
-    def _advance(self) -> None:
-        found = self._found
-        if self._failed or (self._executor is None and not self._start()):
-            self._due = 1 << 62  # never spread: ``finish`` leaves the run to the caller
-            return
-        # Blocks grow with the tree: small first ones start the workers at once, bigger
-        # ones later keep the round trips few.
-        size = max(BLOCK, min(256, len(found) // (self._workers * BLOCKS_PER_WORKER)))
-        if len(found) - self._sent >= size:
-            self._submit(len(found))
-        self._due = self._sent + size
-
-    def _start(self) -> bool:
-        if self._jobs <= 1 or "fork" not in _start_methods():
-            self._failed = True  # never spread: ``finish`` leaves the run to the caller
+    def check_list(self, files: list[SourceFile]) -> bool:
+        """Check a list known in advance; False when it was not spread (or a worker died)."""
+        if self._due > len(files):
             return False
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self._workers = self._jobs
-        with _frozen_for_fork(self._found):
-            try:
-                self._executor = ProcessPoolExecutor(
-                    self._workers,
-                    multiprocessing.get_context("fork"),
-                    _init_runner,
-                    (*self._args, None),
-                )
-            except OSError:
-                self._failed = True
-                return False
-            # The files found so far, in small blocks: the first submit forks the workers.
-            while self._sent < len(self._found):
-                self._submit(min(len(self._found), self._sent + BLOCK))
+        units: list[Any] = [files[i : i + BLOCK] for i in range(0, len(files), BLOCK)]
+        done = self._run(units, None, None, files)
+        if done is None:
+            return False
+        for unit, (results, _part) in zip(units, done, strict=True):
+            self._keep(unit, results)
         return True
 
-    def _submit(self, end: int) -> None:
-        block = self._found[self._sent : end]  # results come back in the same order
-        self._sent = end
+    def _keep(self, files: list[SourceFile], results: list) -> None:
+        assert self._results is not None
+        for file, result in zip(files, results, strict=True):
+            self._results[id(file)] = result
+
+    def _run(self, units: list, walk, walk_state, found: list[SourceFile]) -> list | None:
+        """Run ``units`` in this process and ``--jobs`` - 1 forked ones: per unit, the
+        results of its files and, for a walked directory, its ``WalkedPart``."""
+        global _SHARED
+        _SHARED = shared = _Shared(units, walk, walk_state, _claims(len(units)), self._args)
+        children: list[tuple[int, int]] = []  # (pid, the read end of its results)
         try:
-            self._futures.append(self._executor.submit(_process_block, block))
-        except Exception:  # the pool broke (a worker killed): finish the run here
-            self._failed = True
+            with _frozen_for_fork(found):
+                for _ in range(self._processes - 1):
+                    child = _fork_worker(shared)
+                    if child is None:
+                        break  # no more processes to be had: fewer do the work
+                    children.append(child)
+            self._runner = runner = Runner(*self._args)
+            done: list[Any] = [None] * len(units)
+            for index, results, part in _work(shared, runner, _claimed(shared)):
+                done[index] = (results, part)
+            ignore_files: set[str] = set()
+            without_file: set[str] = set()
+            while children:
+                sent = _collect(*children.pop())
+                if sent is None:  # the worker died, or a bug stopped it
+                    return None
+                outputs, consulted, listed, read, none_there = sent
+                for index, results, part, fields in outputs:
+                    if part is not None:
+                        part.files = _files(fields)
+                    done[index] = (results, part)
+                self._consulted |= consulted
+                self._listed |= listed
+                ignore_files |= read
+                without_file |= none_there
+            if walk_state is not None:
+                read, none_there = walk_state()
+                self.walk_state = (ignore_files | read, without_file | none_there)
+            self._results = {}
+            return done
+        finally:
+            _SHARED = None
+            os.close(shared.claims)
+            for pid, results in children:  # stopped early (Ctrl-C, an error here)
+                os.close(results)
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
 
     def finish(self, files: list[SourceFile]) -> tuple[list, set[str], set[str]] | None:
         """The results of ``files`` (discovery's final list), or ``None`` when the run was not
-        spread (or a worker died): then the caller checks ``files`` itself."""
-        if self._executor is None:
+        spread: then the caller checks ``files`` itself."""
+        if self._results is None:
             return None
-        from concurrent.futures.process import BrokenProcessPool
-
         from lint_integration.engine import PlainResult
 
-        try:
-            if not self._failed:
-                # The last files in a few small blocks, so that the workers end together.
-                rest = len(self._found) - self._sent
-                step = max(1, -(-rest // (self._workers * 2)))
-                while self._sent < len(self._found):
-                    self._submit(min(len(self._found), self._sent + step))
-            if self._failed:
-                return None
-            found: list[Any] = []  # the results of ``self._found``, in its order
-            consulted: set[str] = set()
-            listed: set[str] = set()
-            for future in self._futures:
-                done, seen_files, seen_dirs = future.result()
-                found += done
-                consulted |= seen_files
-                listed |= seen_dirs
-        except (BrokenProcessPool, OSError):
-            return None
-        finally:
-            self.close()
-        position = {id(file): index for index, file in enumerate(self._found)}
-        try:
-            picked = [found[position[id(file)]] for file in files]
-        except KeyError:  # a file discovery never announced: check the list as usual
-            return None
-        # A file with nothing to say came back as its display path alone.
-        results = [PlainResult(r) if type(r) is str else r for r in picked]
-        return results, consulted, listed
-
-    def close(self) -> None:
-        """Stop the workers (at the end of a run, or when it stops early)."""
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+        results = []
+        known = self._results
+        runner = self._runner
+        assert runner is not None
+        for index, file in enumerate(files):
+            result = known.get(id(file))
+            if result is None:  # found after the walk (a link): check it here
+                result = runner.process(index, file)
+            # A file with nothing to say came back as its display path alone.
+            results.append(PlainResult(result) if type(result) is str else result)
+        seen_files, seen_dirs = runner.seen()
+        return results, self._consulted | seen_files, self._listed | seen_dirs
 
 
-def _process_block(block: list[SourceFile]):
-    """Check a block of files: their results in the same order, where a file with nothing to
-    say (most files) comes back as its display path alone (``finish`` makes its result
-    again)."""
-    assert _RUNNER is not None
-    process = _RUNNER.process
-    done = []
-    for index, file in enumerate(block):
-        result = process(index, file)
-        done.append(result.path if _plain(result) else result)
-    return (done, *_RUNNER.seen())
+@dataclass
+class _Shared:
+    """What every process of a spread run shares, inherited at the fork."""
+
+    units: list
+    walk: Any  # ``walk(unit, shallow=False) -> WalkedPart``
+    walk_state: Any  # ``() -> (ignore files read, directories without one)``
+    claims: int  # the read end of a pipe holding each unit's number (``_claims``)
+    args: tuple
+
+
+_SHARED: _Shared | None = None
+# Unit numbers waiting in the claims pipe, four bytes each: few enough to fit in a pipe's
+# buffer on every system (16 KiB) before anyone reads them.
+MAX_CLAIMS = 4096
+
+
+def _claims(count: int) -> int:
+    """A pipe holding the numbers ``0 .. count - 1``, its write end closed: each process
+    takes the next unit by reading four bytes (a read from a pipe is atomic: no lock), and
+    reads nothing once all are taken. Past ``MAX_CLAIMS`` units, a number stands for a run
+    of consecutive units."""
+    read, write = os.pipe()
+    claims = min(count, MAX_CLAIMS)
+    data = b"".join(i.to_bytes(4, "little") for i in range(claims))
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view) :]
+    finally:
+        os.close(write)
+    return read
+
+
+def _claimed(shared: _Shared):
+    """The units this process takes, one at a time, in order."""
+    count = len(shared.units)
+    per = -(-count // MAX_CLAIMS) if count > MAX_CLAIMS else 1
+    while True:
+        taken = os.read(shared.claims, 4)
+        if len(taken) < 4:
+            return
+        first = int.from_bytes(taken, "little") * per
+        yield from range(first, min(first + per, count))
+
+
+def _fork_worker(shared: _Shared) -> tuple[int, int] | None:
+    """Fork a worker: ``(pid, read end of the pipe its results come back on)``."""
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid:
+        os.close(write)
+        return pid, read
+    status = 1
+    try:  # the worker: never returns into the caller's stack
+        os.close(read)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+        _spread_worker(shared, write)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, fd: int):
+    """What the worker ``pid`` sent on ``fd`` (``None``: it died, or a bug stopped it)."""
+    import pickle
+
+    chunks = []
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+    if status != 0 or not chunks:
+        return None
+    try:
+        return pickle.loads(b"".join(chunks))
+    except Exception:
+        return None
+
+
+@dataclass
+class _Listed:
+    """A directory listed before the fork: the files in it are left to check."""
+
+    files: list[SourceFile]
+    part: Any  # its ``WalkedPart``
+
+
+def _balanced(left: list, walk, processes: int) -> list:
+    """``left`` as units of work, in the walk's order. A directory near the top of its tree
+    tends to hold much of it: a named directory not walked yet is always listed here, and
+    then the shallowest ones while the units are few, so that the files in each become one
+    unit and each of its subdirectories another."""
+    units: list[Any] = list(left)
+    for _ in range(MAX_LISTED):
+        depth, at = min(
+            ((u.depth, i) for i, u in enumerate(units) if not isinstance(u, _Listed)),
+            default=(SHALLOW, -1),
+        )
+        if depth >= SHALLOW or (depth and len(units) >= UNITS_PER_PROCESS * processes):
+            break
+        part = walk(units[at], shallow=True)
+        units[at : at + 1] = [_Listed(part.files, part), *part.rest]
+    return units
+
+
+def _work(shared: _Shared, runner: Runner, claimed):
+    """Do the units ``claimed`` (their numbers): ``(index, results, WalkedPart or None)``
+    for each; a file with nothing to say (most files) has its display path for result."""
+    units, walk = shared.units, shared.walk
+    process = runner.process
+    for index in claimed:
+        unit = units[index]
+        part = None
+        if isinstance(unit, list):
+            files = unit
+        elif isinstance(unit, _Listed):
+            files = unit.files
+        else:
+            part = walk(unit)
+            files = part.files
+        results = []
+        for position, file in enumerate(files):
+            result = process(position, file)
+            results.append(result.path if _plain(result) else result)
+        yield index, results, part
+
+
+def _fields(files: list[SourceFile]) -> list[str]:
+    """Files as one flat list of their fields, cheaper to send than the objects."""
+    flat: list[str] = []
+    for f in files:
+        flat += (f.location, f.relpath, f.language, f.role)
+    return flat
+
+
+def _files(flat: list[str]) -> list[SourceFile]:
+    return [SourceFile(*flat[i : i + 4]) for i in range(0, len(flat), 4)]
+
+
+def _spread_worker(shared: _Shared, fd: int) -> None:
+    """A forked worker: take units until none is left, then send everything back at once
+    (``None`` when a bug stopped it: the parent does it all again and meets it there)."""
+    import pickle
+
+    try:
+        runner = Runner(*shared.args)
+        outputs = []
+        for index, results, part in _work(shared, runner, _claimed(shared)):
+            fields = None
+            if part is not None:  # its files go back as their fields: cheaper to send
+                fields, part.files = _fields(part.files), []
+            outputs.append((index, results, part, fields))
+        read, none_there = shared.walk_state() if shared.walk_state else (set(), set())
+        data = pickle.dumps((outputs, *runner.seen(), read, none_there), pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        data = pickle.dumps(None)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.close(fd)
 
 
 def _plain(result) -> bool:

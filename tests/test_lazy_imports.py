@@ -186,6 +186,19 @@ def test_clean_imports_no_parser(write):
     assert heavy == []
 
 
+def test_a_small_check_starts_no_process_machinery(write):
+    """A check too small to spread (pre-commit's) imports neither ``multiprocessing`` nor
+    ``concurrent.futures``: importing them costs more than checking a handful of files."""
+    root = write({"pyproject.toml": "[tool.lint-integration]\n", **QUIET_TREE})
+    loaded, done = loaded_after(
+        ["check", "--no-cache", "--jobs", "4", "."],
+        root,
+        "m.split('.')[0] in ('multiprocessing', 'concurrent', 'ctypes')",
+    )
+    assert f"{len(QUIET_TREE)} files checked" in done.stdout
+    assert loaded == []
+
+
 def test_a_check_imports_none_of_the_other_commands(write):
     """``fix``, ``init``, ``clean`` and ``inventory`` are imported only when they run (or when
     help lists them): a check, the command pre-commit runs, pays for none of them."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -110,10 +111,35 @@ def test_one_job_never_starts_a_process(big_tree):
 
 
 @pytest.fixture
-def spread(monkeypatch):
-    """Spread whole runs (reading and prefiltering too) even for this small tree."""
+def spread(monkeypatch, tmp_path_factory):
+    """Spread whole runs (reading and prefiltering too) even for these small trees.
+
+    Units are shared out as processes ask for them, and this process could take them all
+    before a worker has started: here it takes none until each worker has taken one (however
+    busy the machine), so the tests see work done in other processes.
+    """
     monkeypatch.setattr(parallel, "POOL_MIN_DISCOVERED", 10)
     monkeypatch.setattr(parallel, "BLOCK", 4)
+    here = os.getpid()
+    claimed = parallel._claimed
+    marks = tmp_path_factory.mktemp("claims")
+
+    def after_the_workers(shared):
+        taken = claimed(shared)
+        if os.getpid() != here:  # a worker: say so once it has a unit
+            for index in taken:
+                (marks / str(os.getpid())).touch()
+                yield index
+            return
+        workers = shared.args[2].jobs - 1
+        deadline = time.monotonic() + 30
+        while len(list(marks.iterdir())) < workers and time.monotonic() < deadline:
+            time.sleep(0.002)
+        for mark in marks.iterdir():
+            mark.unlink()
+        yield from taken
+
+    monkeypatch.setattr(parallel, "_claimed", after_the_workers)
 
 
 def test_spreading_the_whole_run_gives_identical_results(big_tree, spread):
@@ -141,12 +167,6 @@ def test_a_dying_worker_in_a_spread_run_does_not_lose_results(big_tree, spread, 
     assert outcome(spread_run) == outcome(serial)
 
 
-def test_spread_size():
-    assert parallel.spread_size(parallel.POOL_MIN_DISCOVERED - 1, jobs=4) == 0
-    assert parallel.spread_size(parallel.POOL_MIN_DISCOVERED, jobs=1) == 0
-    assert parallel.spread_size(100_000, jobs=4) == 4
-
-
 def test_default_jobs_leave_out_the_cores_other_processes_are_using(monkeypatch):
     import io
 
@@ -163,56 +183,162 @@ def test_default_jobs_leave_out_the_cores_other_processes_are_using(monkeypatch)
     assert parallel._jobs(3) == 3  # --jobs decides alone
 
 
-def run_streamed(root: Path, **options):
-    """A run whose files go to workers while discovery walks (as ``check`` does)."""
+@pytest.fixture
+def deep_tree(write, monkeypatch, tmp_path_factory):
+    """Fake modules in a repository of many directories, some deeper than a spread walk lists
+    before it forks: ignore files (one with a bad pattern), a link met last but sorted first,
+    and a directory that cannot be listed."""
+    fake.install(monkeypatch)
+    files: dict[str, str] = {".gitignore": "ignored/\n", "t1/s2/.gitignore": "*.skip.fake\n[z-a]\n"}
+    for a in range(4):
+        for b in range(4):
+            for c in range(3):
+                here = f"t{a}/s{b}/u{c}"
+                for i in range(3):
+                    body = [f"ENV VAR_{a}{b}{c}{i}"] if (a + b + c + i) % 4 == 0 else ["plain"]
+                    if i == 1:
+                        body.append("use m0")
+                    if (a, b, c, i) == (2, 1, 0, 2):
+                        body.append("broken")
+                    files[f"{here}/m{i}.fake"] = "\n".join(body) + "\n"
+                files[f"{here}/x.skip.fake"] = "ENV SKIPPED\n"
+                files[f"{here}/ignored/m.fake"] = "ENV IGNORED\n"
+        files[f"t{a}/top.fake"] = f"ENV TOP_{a}\n"
+    files["locked/m.fake"] = "ENV LOCKED\n"
+    root = write(files)
+    (root / ".git").mkdir()
+    (root / "0link.fake").symlink_to(root / "t0" / "s0" / "u0" / "ignored" / "m.fake")
+    for a in range(4):  # links to files found by other processes (one at least)
+        for b in range(4):
+            (root / f"1dup{a}{b}.fake").symlink_to(root / f"t{a}" / f"s{b}" / "u2" / "m0.fake")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    log = tmp_path_factory.mktemp("log") / "pids"
+    monkeypatch.setattr(fake, "PID_LOG", log)
+    return root
+
+
+def walked(root: Path, paths=None, **options):
+    """A run whose walk may be handed over to several processes (as ``check`` does): its
+    discovery, its results, and whether the walk was handed over."""
     config = load_config(None, root)
     selection = fake.selection(config)
     run_options = RunOptions(**options)
-    stream = parallel.Stream(config, selection, run_options, os.getcwd())
-    started_while_walking = []
-
-    def found(file):
-        stream.add(file)
-        started_while_walking.append(stream.started)
-
-    files = discover([root], config, on_file=found).files
-    run_options.stream = stream
-    try:
-        return engine.run(files, config, selection, [], run_options), any(started_while_walking)
-    finally:
-        stream.close()
+    spread = parallel.Spread(config, selection, run_options, os.getcwd())
+    handed = []
+    take_over = spread.take_over
+    spread.take_over = lambda *a: handed.append(1) or take_over(*a)
+    found = discover(paths or [root], config, spread=spread)
+    run_options.spread = spread
+    result = engine.run(found.files, config, selection, found.notices, run_options)
+    return found, result, bool(handed)
 
 
-def test_streaming_files_during_discovery_gives_identical_results(big_tree, spread):
-    # A link discovered last but sorted first: results follow the sorted list, not the walk.
-    (big_tree / "vendor").mkdir()
-    (big_tree / "vendor" / "real.fake").write_text("ENV LINKED\n")
-    (big_tree / "0link.fake").symlink_to(big_tree / "vendor" / "real.fake")
-    serial = run(big_tree, cache=False, jobs=1)
+def discovered(found):
+    return (
+        [(f.location, f.relpath, f.language, f.role, f.explicit) for f in found.files],
+        found.notices,
+        sorted(found.dirs),
+        found.ignore_files,
+    )
+
+
+def test_a_walk_handed_over_finds_and_reports_the_same(deep_tree, spread):
+    found, serial, handed = walked(deep_tree, cache=False, jobs=1)
+    assert not handed
     assert workers_seen(fake.PID_LOG) == set()
-    streamed, started_while_walking = run_streamed(big_tree, cache=False, jobs=2)
-    assert started_while_walking  # workers had files before the walk was over
-    assert len(workers_seen(fake.PID_LOG)) >= 1
-    assert outcome(streamed) == outcome(serial)
-    assert streamed.files[0].path.endswith("0link.fake")
-    assert any("LINKED" in f.message for f in streamed.findings)
+    spread_found, spread_run, handed = walked(deep_tree, cache=False, jobs=2)
+    assert handed
+    assert len(workers_seen(fake.PID_LOG)) == 1  # one worker beside this process
+    assert discovered(spread_found) == discovered(found)
+    assert outcome(spread_run) == outcome(serial)
+    # What the tree holds, so the comparison above is about something.
+    relpaths = [f.relpath for f in found.files]
+    assert relpaths[0] == "0link.fake"  # a link to an ignored file, met last, sorted first
+    assert not any(p.startswith("1dup") for p in relpaths)  # links to files found directly
+    assert not any("ignored/" in p or "locked" in p or p.startswith("t1/s2/x") for p in relpaths)
+    assert len(relpaths) == 4 * 4 * 3 * 4 - 3 + 4 + 1
+    assert any("IGNORED" in f.message for f in serial.findings)
+    assert any("[z-a]" in n for n in found.notices)
+    assert any("locked: cannot read directory" in n for n in found.notices)
+    assert any(f.rule == "parse-error" for f in serial.findings)
+    assert sum("is env-derived" in f.message for f in serial.findings) >= 10
 
 
-def test_a_dying_worker_in_a_streamed_run_does_not_lose_results(big_tree, spread, monkeypatch):
-    (big_tree / "pkg" / "m30.fake").write_text("ENV VAR_30\ncrash\n")
+def test_a_walk_is_handed_over_in_units_of_its_order(deep_tree, spread, monkeypatch):
+    # Listing before the fork goes down to the named directory's grandchildren here.
+    monkeypatch.setattr(parallel, "SHALLOW", 3)
+    monkeypatch.setattr(parallel, "UNITS_PER_PROCESS", 1000)
+    found, _serial, _ = walked(deep_tree, cache=False, jobs=1)
+    spread_found, _spread, handed = walked(deep_tree, cache=False, jobs=3)
+    assert handed
+    assert len(workers_seen(fake.PID_LOG)) == 2
+    assert discovered(spread_found) == discovered(found)
+    # The same walk in the same order, without a sort: the notices keep the walk's order.
+    assert spread_found.dirs == found.dirs
+
+
+def test_units_past_the_claims_a_pipe_holds_are_taken_in_runs(deep_tree, spread, monkeypatch):
+    monkeypatch.setattr(parallel, "MAX_CLAIMS", 3)  # each number stands for a run of units
+    found, serial, _ = walked(deep_tree, cache=False, jobs=1)
+    spread_found, spread_run, handed = walked(deep_tree, cache=False, jobs=2)
+    assert handed
+    assert discovered(spread_found) == discovered(found)
+    assert outcome(spread_run) == outcome(serial)
+
+
+def test_named_directories_walked_in_turn_are_handed_over(deep_tree, spread):
+    paths = [deep_tree / f"t{a}" for a in range(4)]
+    found, serial, _ = walked(deep_tree, paths, cache=False, jobs=1)
+    spread_found, spread_run, handed = walked(deep_tree, paths, cache=False, jobs=2)
+    assert handed
+    assert discovered(spread_found) == discovered(found)
+    assert outcome(spread_run) == outcome(serial)
+
+
+def test_overlapping_directories_are_walked_here(deep_tree, spread):
+    paths = [deep_tree, deep_tree / "t1"]
+    found, serial, _ = walked(deep_tree, paths, cache=False, jobs=1)
+    spread_found, spread_run, handed = walked(deep_tree, paths, cache=False, jobs=2)
+    assert not handed  # t1's files would be found twice
+    assert discovered(spread_found) == discovered(found)
+    assert outcome(spread_run) == outcome(serial)
+
+
+def test_a_dying_worker_in_a_handed_over_walk_does_not_lose_results(deep_tree, spread, monkeypatch):
+    for a in range(4):
+        (deep_tree / f"t{a}" / "s3" / "u2" / "m2.fake").write_text("ENV VAR_DIE\ncrash\n")
     monkeypatch.setattr(fake, "SURVIVOR_PID", os.getpid())
-    serial = run(big_tree, cache=False, jobs=1)
-    streamed, _ = run_streamed(big_tree, cache=False, jobs=2)
-    assert outcome(streamed) == outcome(serial)
+    found, serial, _ = walked(deep_tree, cache=False, jobs=1)
+    spread_found, spread_run, handed = walked(deep_tree, cache=False, jobs=2)
+    assert handed
+    assert discovered(spread_found) == discovered(found)
+    assert outcome(spread_run) == outcome(serial)
 
 
-def test_a_small_tree_is_never_streamed(big_tree):
-    streamed, started_while_walking = run_streamed(big_tree, cache=False, jobs=2)
-    assert not started_while_walking
-    assert outcome(streamed) == outcome(run(big_tree, cache=False, jobs=1))
+def test_a_handed_over_walk_fills_and_uses_the_cache(deep_tree, spread):
+    _found, first, handed = walked(deep_tree, jobs=2)
+    assert handed
+    fake.PID_LOG.unlink()
+    _found, second, _ = walked(deep_tree, jobs=2)
+    log = fake.PID_LOG.read_text() if fake.PID_LOG.exists() else ""
+    assert "analyze" not in log
+    assert outcome(second) == outcome(first)
 
 
-def test_check_streams_a_big_tree_with_the_same_report(tmp_path, monkeypatch):
+def test_a_small_tree_is_never_handed_over(deep_tree):
+    _found, result, handed = walked(deep_tree, cache=False, jobs=2)
+    assert not handed
+    assert outcome(result) == outcome(walked(deep_tree, cache=False, jobs=1)[1])
+
+
+def test_check_hands_a_big_walk_over_with_the_same_report(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from lint_integration.cli import main
@@ -226,13 +352,14 @@ def test_check_streams_a_big_tree_with_the_same_report(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     args = ["check", "tests", "--no-cache", "--output-format", "concise"]
     serial = CliRunner().invoke(main, [*args, "--jobs", "1"])
-    monkeypatch.setattr(parallel, "POOL_MIN_DISCOVERED", 10)
-    monkeypatch.setattr(parallel, "BLOCK", 4)
-    started = []
-    original = parallel.Stream._start
-    monkeypatch.setattr(parallel.Stream, "_start", lambda self: started.append(1) or original(self))
-    streamed = CliRunner().invoke(main, [*args, "--jobs", "2"])
-    assert started  # the check really streamed
-    assert streamed.exit_code == serial.exit_code == 1
-    assert streamed.output == serial.output
+    monkeypatch.setattr(parallel, "POOL_MIN_DISCOVERED", 5)
+    handed = []
+    original = parallel.Spread.take_over
+    monkeypatch.setattr(
+        parallel.Spread, "take_over", lambda self, *a: handed.append(1) or original(self, *a)
+    )
+    spread = CliRunner().invoke(main, [*args, "--jobs", "2"])
+    assert handed  # the check really handed its walk over
+    assert spread.exit_code == serial.exit_code == 1
+    assert spread.output == serial.output
     assert serial.output.count("LI002") == 5
