@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -221,3 +223,22 @@ def test_in_process_matches_subprocess(tree, cli, monkeypatch):
 def test_version_and_module_entry_point():
     proc = run_cli(["--version"])
     assert proc.returncode == 0 and "lint-integration" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"), [(3, 3, ""), (None, 0, ""), ("boom", 1, "boom\n")]
+)
+def test_the_entry_point_exits_as_sys_exit_would_but_for_the_teardown(code, status, stderr):
+    """Skipping the interpreter's teardown keeps what matters of an exit: the status, the
+    output still buffered, the exit handlers."""
+    script = (
+        "import atexit, sys\n"
+        "from lint_integration.fast import _leave\n"
+        "atexit.register(lambda: sys.stdout.write(' handlers ran'))\n"
+        "sys.stdout.write('buffered')\n"
+        f"_leave({code!r})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (status, "buffered handlers ran", stderr)
