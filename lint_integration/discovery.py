@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -584,7 +585,7 @@ def discover(
     result.notices.extend(ignores.errors)
     result.notices = list(dict.fromkeys(result.notices))  # a path met twice is told once
     result.ignore_files = ignores.files_read
-    result.files = sorted(result.files, key=lambda f: f.relpath)
+    result.files = sorted(result.files, key=attrgetter("relpath"))
     return result
 
 

@@ -281,6 +281,7 @@ class Spread:
         # Files to find before handing over: one comparison per directory until then.
         self._due = POOL_MIN_DISCOVERED if spreads else 1 << 62
         self._results: dict[int, Any] | None = None  # id(file) -> result, once spread
+        self._known: dict[int, Any] = {}  # the same, while the processes work
         self._runner: Runner | None = None
         self._consulted: set[str] = set()
         self._listed: set[str] = set()
@@ -300,62 +301,55 @@ class Spread:
         done = self._run(units, walk, walk_state, found)
         if done is None:
             return None
-        parts = []
-        for unit, (results, part) in zip(units, done, strict=True):
-            if isinstance(unit, list):
-                self._keep(unit, results)
-                continue
-            if isinstance(unit, _Listed):
-                part = unit.part
-            self._keep(part.files, results)
-            parts.append(part)
-        return parts
+        return [
+            unit.part if isinstance(unit, _Listed) else part
+            for unit, part in zip(units, done, strict=True)
+            if not isinstance(unit, list)
+        ]
 
     def check_list(self, files: list[SourceFile]) -> bool:
         """Check a list known in advance; False when it was not spread (or a worker died)."""
         if self._due > len(files):
             return False
         units: list[Any] = [files[i : i + BLOCK] for i in range(0, len(files), BLOCK)]
-        done = self._run(units, None, None, files)
-        if done is None:
-            return False
-        for unit, (results, _part) in zip(units, done, strict=True):
-            self._keep(unit, results)
-        return True
+        return self._run(units, None, None, files) is not None
 
-    def _keep(self, files: list[SourceFile], results: list) -> None:
-        assert self._results is not None
+    def _keep(self, unit, results: list, part) -> Any:
+        """Remember the results of a unit's files; its ``WalkedPart``, if any."""
+        files = unit if isinstance(unit, list) else unit.files if part is None else part.files
+        known = self._known
         for file, result in zip(files, results, strict=True):
-            self._results[id(file)] = result
+            known[id(file)] = result
+        return part
 
     def _run(self, units: list, walk, walk_state, found: list[SourceFile]) -> list | None:
         """Run ``units`` in this process and ``--jobs`` - 1 forked ones: per unit, the
         results of its files and, for a walked directory, its ``WalkedPart``."""
         global _SHARED
         _SHARED = shared = _Shared(units, walk, walk_state, _claims(len(units)), self._args)
-        children: list[tuple[int, int]] = []  # (pid, the read end of its results)
+        children: list[_Inbox] = []
+        done: list[Any] = [None] * len(units)  # per unit: its ``WalkedPart`` or None
+        self._known = {}
+        keep = self._keep
         try:
             with _frozen_for_fork(found):
                 for _ in range(self._processes - 1):
                     child = _fork_worker(shared)
                     if child is None:
                         break  # no more processes to be had: fewer do the work
-                    children.append(child)
+                    children.append(_Inbox(*child, lambda i, r, p: keep(units[i], r, p), done))
             self._runner = runner = Runner(*self._args)
-            done: list[Any] = [None] * len(units)
             for index, results, part in _work(shared, runner, _claimed(shared)):
-                done[index] = (results, part)
+                done[index] = keep(units[index], results, part)
+                for child in children:  # what the workers sent so far, read meanwhile
+                    child.read()
             ignore_files: set[str] = set()
             without_file: set[str] = set()
             while children:
-                sent = _collect(*children.pop())
+                sent = children.pop().end()
                 if sent is None:  # the worker died, or a bug stopped it
                     return None
-                outputs, consulted, listed, read, none_there = sent
-                for index, results, part, fields in outputs:
-                    if part is not None:
-                        part.files = _files(fields)
-                    done[index] = (results, part)
+                consulted, listed, read, none_there = sent
                 self._consulted |= consulted
                 self._listed |= listed
                 ignore_files |= read
@@ -363,16 +357,13 @@ class Spread:
             if walk_state is not None:
                 read, none_there = walk_state()
                 self.walk_state = (ignore_files | read, without_file | none_there)
-            self._results = {}
+            self._results = self._known
             return done
         finally:
             _SHARED = None
             os.close(shared.claims)
-            for pid, results in children:  # stopped early (Ctrl-C, an error here)
-                os.close(results)
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGTERM)
-                    os.waitpid(pid, 0)
+            for child in children:  # stopped early (Ctrl-C, an error here)
+                child.stop()
 
     def finish(self, files: list[SourceFile]) -> tuple[list, set[str], set[str]] | None:
         """The results of ``files`` (discovery's final list), or ``None`` when the run was not
@@ -463,23 +454,70 @@ def _fork_worker(shared: _Shared) -> tuple[int, int] | None:
         os._exit(status)
 
 
-def _collect(pid: int, fd: int):
-    """What the worker ``pid`` sent on ``fd`` (``None``: it died, or a bug stopped it)."""
-    import pickle
+class _Inbox:
+    """What one worker sends: a frame per unit as it is done (read while this process works,
+    so that little is left to read at the end), then a last one with what it consulted."""
 
-    chunks = []
-    try:
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-        _, status = os.waitpid(pid, 0)
-    if status != 0 or not chunks:
-        return None
-    try:
-        return pickle.loads(b"".join(chunks))
-    except Exception:
-        return None
+    def __init__(self, pid: int, fd: int, keep, done: list) -> None:
+        self.pid = pid
+        self.fd = fd
+        self._keep = keep  # ``keep(unit number, results, WalkedPart or None)``: the part
+        self._done = done  # per unit number: its ``WalkedPart`` or None
+        self._data = bytearray()
+        self._last: tuple | None = None
+        os.set_blocking(fd, False)
+
+    def read(self) -> None:
+        """Take what has arrived, without waiting."""
+        try:
+            while chunk := os.read(self.fd, 1 << 20):
+                self._data += chunk
+        except BlockingIOError:
+            pass
+        self._frames()
+
+    def end(self) -> tuple | None:
+        """Wait for the worker to finish: its last frame (``None``: it died, or a bug
+        stopped it)."""
+        os.set_blocking(self.fd, True)
+        try:
+            while chunk := os.read(self.fd, 1 << 20):
+                self._data += chunk
+        finally:
+            os.close(self.fd)
+            _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            return None
+        try:
+            self._frames()
+        except Exception:
+            return None
+        return self._last
+
+    def stop(self) -> None:
+        os.close(self.fd)
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+
+    def _frames(self) -> None:
+        import pickle
+
+        data, at = self._data, 0
+        while len(data) - at >= 4:
+            size = int.from_bytes(data[at : at + 4], "little")
+            if len(data) - at - 4 < size:
+                break
+            frame = pickle.loads(data[at + 4 : at + 4 + size])
+            at += 4 + size
+            if frame[0] is None:
+                self._last = frame[1]
+                continue
+            index, results, part, fields = frame
+            if part is not None:
+                part.files = _files(fields)
+            self._done[index] = self._keep(index, results, part)
+        del data[:at]
 
 
 @dataclass
@@ -543,25 +581,36 @@ def _files(flat: list[str]) -> list[SourceFile]:
 
 
 def _spread_worker(shared: _Shared, fd: int) -> None:
-    """A forked worker: take units until none is left, then send everything back at once
-    (``None`` when a bug stopped it: the parent does it all again and meets it there)."""
+    """A forked worker: take units until none is left, sending a frame for each as it is
+    done (what the pipe does not take now waits for the next one, so the worker never waits),
+    then a last one with what it consulted. A bug ends it with a status the parent sees (then
+    the parent does it all again and meets the bug there)."""
     import pickle
 
-    try:
-        runner = Runner(*shared.args)
-        outputs = []
-        for index, results, part in _work(shared, runner, _claimed(shared)):
-            fields = None
-            if part is not None:  # its files go back as their fields: cheaper to send
-                fields, part.files = _fields(part.files), []
-            outputs.append((index, results, part, fields))
-        read, none_there = shared.walk_state() if shared.walk_state else (set(), set())
-        data = pickle.dumps((outputs, *runner.seen(), read, none_there), pickle.HIGHEST_PROTOCOL)
-    except Exception:
-        data = pickle.dumps(None)
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    os.set_blocking(fd, False)
+    waiting = bytearray()
+
+    def send(frame: tuple, wait: bool = False) -> None:
+        nonlocal waiting
+        data = pickle.dumps(frame, pickle.HIGHEST_PROTOCOL)
+        waiting += len(data).to_bytes(4, "little")
+        waiting += data
+        if wait:
+            os.set_blocking(fd, True)
+        while waiting:
+            try:
+                del waiting[: os.write(fd, waiting)]
+            except BlockingIOError:
+                return
+
+    runner = Runner(*shared.args)
+    for index, results, part in _work(shared, runner, _claimed(shared)):
+        fields = None
+        if part is not None:  # its files go back as their fields: cheaper to send
+            fields, part.files = _fields(part.files), []
+        send((index, results, part, fields))
+    read, none_there = shared.walk_state() if shared.walk_state else (set(), set())
+    send((None, (*runner.seen(), read, none_there)), wait=True)
     os.close(fd)
 
 
