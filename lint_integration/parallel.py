@@ -42,7 +42,7 @@ FILES_PER_WORKER = 4
 # here.
 POOL_MIN_DISCOVERED = 500
 # Files per unit of work among those found before the hand-over (or known in advance). A unit
-# costs a take from a shared counter and a little bookkeeping: a few microseconds.
+# costs a read of four bytes from a pipe and a little bookkeeping: a few microseconds.
 BLOCK = 32
 # Before the fork, a spread walk lists each named directory it has not walked yet, then the
 # directories above this depth below them while there are fewer than this many units per
