@@ -532,9 +532,10 @@ def discover(
                 ignores.errors[errors:],
                 [_unit(d, a, unit.scan_root, unit.absolute, unit.depth) for d, a in rest],
             )
-        finally:
+        finally:  # what the unit found goes with its part, merged in the walk's order
             result.files, result.notices, result.dirs = kept
             del deferred[links:]
+            del ignores.errors[errors:]
 
     def walk_state() -> tuple[set[str], set[str]]:
         """The ignore files read, and the directories known to have none."""

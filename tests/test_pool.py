@@ -189,7 +189,13 @@ def deep_tree(write, monkeypatch, tmp_path_factory):
     before it forks: ignore files (one with a bad pattern), a link met last but sorted first,
     and a directory that cannot be listed."""
     fake.install(monkeypatch)
-    files: dict[str, str] = {".gitignore": "ignored/\n", "t1/s2/.gitignore": "*.skip.fake\n[z-a]\n"}
+    files: dict[str, str] = {
+        ".gitignore": "ignored/\n",
+        "t1/s2/.gitignore": "*.skip.fake\n[z-a]\n",
+        # Bad patterns met deep in one tree, then high in a later one (listed before the fork).
+        "t0/s3/u1/.gitignore": "[y-b]\n",
+        "t2/.gitignore": "[x-c]\n",
+    }
     for a in range(4):
         for b in range(4):
             for c in range(3):
@@ -265,7 +271,11 @@ def test_a_walk_handed_over_finds_and_reports_the_same(deep_tree, spread):
     assert not any("ignored/" in p or "locked" in p or p.startswith("t1/s2/x") for p in relpaths)
     assert len(relpaths) == 4 * 4 * 3 * 4 - 3 + 4 + 1
     assert any("IGNORED" in f.message for f in serial.findings)
-    assert any("[z-a]" in n for n in found.notices)
+    assert [n[n.index("[") : n.index("]") + 1] for n in found.notices if "bad pattern" in n] == [
+        "[y-b]",
+        "[z-a]",
+        "[x-c]",
+    ]
     assert any("locked: cannot read directory" in n for n in found.notices)
     assert any(f.rule == "parse-error" for f in serial.findings)
     assert sum("is env-derived" in f.message for f in serial.findings) >= 10
