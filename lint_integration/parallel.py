@@ -267,9 +267,9 @@ class Spread:
     far and the directories left to walk. Those become units of work in the walk's order (the
     shallowest directories listed first, so that no unit is a big share of the tree). Worker
     processes forked from this one inherit the walk's state and the files (nothing is sent to
-    them); they and this process take units one at a time (``_claims``), walk them, check
-    every file they find, and the workers send back what they found once, at the end. Never
-    more processes run than ``--jobs`` allows. ``finish`` hands the results back in the order
+    them); they and this process take units one at a time (``_claims``), walk them and check
+    every file they find, and the workers send back each unit as it is done (``_Inbox``).
+    Never more processes run than ``--jobs`` allows. ``finish`` hands the results back in the order
     of discovery's final list; a file met later (a link, checked last) is checked here. A list
     known in advance (``fix``, ``--since``) is spread the same way (``check_list``).
     """
@@ -285,6 +285,7 @@ class Spread:
         self._runner: Runner | None = None
         self._consulted: set[str] = set()
         self._listed: set[str] = set()
+        # What the workers' walks learnt of ignore files (read, and directories without one).
         self.walk_state: tuple[set[str], set[str]] = (set(), set())
 
     def wants(self, found: int) -> bool:
@@ -293,7 +294,8 @@ class Spread:
 
     def take_over(self, found: list[SourceFile], left: list, walk, walk_state):
         """Check ``found``, and walk and check the directories ``left`` (``WalkUnit``s) with
-        ``walk(unit, shallow)``; ``walk_state()`` tells what the walk learnt of ignore files.
+        ``walk(unit, shallow)``; ``walk_state()`` tells what a worker's walk learnt of ignore
+        files.
         The ``WalkedPart`` of each unit in order, or ``None`` when a worker died (then nothing
         was kept: the caller does it all again, alone)."""
         units: list[Any] = [found[i : i + BLOCK] for i in range(0, len(found), BLOCK)]
@@ -330,17 +332,21 @@ class Spread:
         children: list[_Inbox] = []
         done: list[Any] = [None] * len(units)  # per unit: its ``WalkedPart`` or None
         self._known = {}
-        keep = self._keep
+
+        def record(index: int, results: list, part) -> None:
+            """A unit done, here or in a worker."""
+            done[index] = self._keep(units[index], results, part)
+
         try:
             with _frozen_for_fork(found):
                 for _ in range(self._processes - 1):
                     child = _fork_worker(shared)
                     if child is None:
                         break  # no more processes to be had: fewer do the work
-                    children.append(_Inbox(*child, lambda i, r, p: keep(units[i], r, p), done))
+                    children.append(_Inbox(*child, record))
             self._runner = runner = Runner(*self._args)
             for index, results, part in _work(shared, runner, _claimed(shared)):
-                done[index] = keep(units[index], results, part)
+                record(index, results, part)
                 for child in children:  # what the workers sent so far, read meanwhile
                     child.read()
             ignore_files: set[str] = set()
@@ -354,9 +360,7 @@ class Spread:
                 self._listed |= listed
                 ignore_files |= read
                 without_file |= none_there
-            if walk_state is not None:
-                read, none_there = walk_state()
-                self.walk_state = (ignore_files | read, without_file | none_there)
+            self.walk_state = (ignore_files, without_file)
             self._results = self._known
             return done
         finally:
@@ -458,31 +462,31 @@ class _Inbox:
     """What one worker sends: a frame per unit as it is done (read while this process works,
     so that little is left to read at the end), then a last one with what it consulted."""
 
-    def __init__(self, pid: int, fd: int, keep, done: list) -> None:
+    def __init__(self, pid: int, fd: int, record) -> None:
         self.pid = pid
         self.fd = fd
-        self._keep = keep  # ``keep(unit number, results, WalkedPart or None)``: the part
-        self._done = done  # per unit number: its ``WalkedPart`` or None
+        self._record = record  # ``record(unit number, results, WalkedPart or None)``
         self._data = bytearray()
         self._last: tuple | None = None
         os.set_blocking(fd, False)
 
     def read(self) -> None:
         """Take what has arrived, without waiting."""
-        try:
+        self._take()
+        self._frames()
+
+    def _take(self) -> None:
+        """Read until the pipe is empty (without blocking) or closed (blocking)."""
+        with contextlib.suppress(BlockingIOError):
             while chunk := os.read(self.fd, 1 << 20):
                 self._data += chunk
-        except BlockingIOError:
-            pass
-        self._frames()
 
     def end(self) -> tuple | None:
         """Wait for the worker to finish: its last frame (``None``: it died, or a bug
         stopped it)."""
         os.set_blocking(self.fd, True)
         try:
-            while chunk := os.read(self.fd, 1 << 20):
-                self._data += chunk
+            self._take()
         finally:
             os.close(self.fd)
             _, status = os.waitpid(self.pid, 0)
@@ -516,7 +520,7 @@ class _Inbox:
             index, results, part, fields = frame
             if part is not None:
                 part.files = _files(fields)
-            self._done[index] = self._keep(index, results, part)
+            self._record(index, results, part)
         del data[:at]
 
 

@@ -255,6 +255,16 @@ def discovered(found):
     )
 
 
+def handed_over_alike(root: Path, paths=None) -> bool:
+    """Whether a run on two processes handed its walk over; what it found and reported must
+    be what a one-process run finds and reports."""
+    found, serial, _ = walked(root, paths, cache=False, jobs=1)
+    spread_found, spread_run, handed = walked(root, paths, cache=False, jobs=2)
+    assert discovered(spread_found) == discovered(found)
+    assert outcome(spread_run) == outcome(serial)
+    return handed
+
+
 def test_a_walk_handed_over_finds_and_reports_the_same(deep_tree, spread):
     found, serial, handed = walked(deep_tree, cache=False, jobs=1)
     assert not handed
@@ -296,40 +306,22 @@ def test_a_walk_is_handed_over_in_units_of_its_order(deep_tree, spread, monkeypa
 
 def test_units_past_the_claims_a_pipe_holds_are_taken_in_runs(deep_tree, spread, monkeypatch):
     monkeypatch.setattr(parallel, "MAX_CLAIMS", 3)  # each number stands for a run of units
-    found, serial, _ = walked(deep_tree, cache=False, jobs=1)
-    spread_found, spread_run, handed = walked(deep_tree, cache=False, jobs=2)
-    assert handed
-    assert discovered(spread_found) == discovered(found)
-    assert outcome(spread_run) == outcome(serial)
+    assert handed_over_alike(deep_tree)
 
 
 def test_named_directories_walked_in_turn_are_handed_over(deep_tree, spread):
-    paths = [deep_tree / f"t{a}" for a in range(4)]
-    found, serial, _ = walked(deep_tree, paths, cache=False, jobs=1)
-    spread_found, spread_run, handed = walked(deep_tree, paths, cache=False, jobs=2)
-    assert handed
-    assert discovered(spread_found) == discovered(found)
-    assert outcome(spread_run) == outcome(serial)
+    assert handed_over_alike(deep_tree, [deep_tree / f"t{a}" for a in range(4)])
 
 
 def test_overlapping_directories_are_walked_here(deep_tree, spread):
-    paths = [deep_tree, deep_tree / "t1"]
-    found, serial, _ = walked(deep_tree, paths, cache=False, jobs=1)
-    spread_found, spread_run, handed = walked(deep_tree, paths, cache=False, jobs=2)
-    assert not handed  # t1's files would be found twice
-    assert discovered(spread_found) == discovered(found)
-    assert outcome(spread_run) == outcome(serial)
+    assert not handed_over_alike(deep_tree, [deep_tree, deep_tree / "t1"])  # t1's twice
 
 
 def test_a_dying_worker_in_a_handed_over_walk_does_not_lose_results(deep_tree, spread, monkeypatch):
     for a in range(4):
         (deep_tree / f"t{a}" / "s3" / "u2" / "m2.fake").write_text("ENV VAR_DIE\ncrash\n")
     monkeypatch.setattr(fake, "SURVIVOR_PID", os.getpid())
-    found, serial, _ = walked(deep_tree, cache=False, jobs=1)
-    spread_found, spread_run, handed = walked(deep_tree, cache=False, jobs=2)
-    assert handed
-    assert discovered(spread_found) == discovered(found)
-    assert outcome(spread_run) == outcome(serial)
+    assert handed_over_alike(deep_tree)
 
 
 def test_a_handed_over_walk_fills_and_uses_the_cache(deep_tree, spread):
