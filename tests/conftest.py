@@ -40,6 +40,19 @@ def run_cli(args: list[str], cwd: Path | None = None, input: str | None = None):
     )
 
 
+def refuse_listing(monkeypatch, ending: str) -> None:
+    """Make listing any directory whose path ends in ``ending`` fail as a permission error
+    would (forked workers inherit it)."""
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).endswith(ending):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
 @pytest.fixture
 def cli():
     """Invoke the click app in-process (fast path for most CLI tests)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, refuse_listing, run_cli
 
 SKIP_ON_ENV = """\
 import os
@@ -525,14 +525,7 @@ def test_unreadable_file_is_a_parse_error_naming_it(cli, tree, monkeypatch):
 def test_unreadable_directory_is_a_notice_and_the_rest_is_linted(cli, tree, monkeypatch):
     (tree / "services/payments/tests").mkdir(parents=True)
     (tree / "services/payments/tests/test_payments.py").write_text(SKIP_ON_ENV)
-    real_scandir = os.scandir
-
-    def deny(path="."):
-        if os.fspath(path).endswith("payments"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", deny)
+    refuse_listing(monkeypatch, "payments")
     result = in_process(cli, tree, monkeypatch, ".")
     assert result.exit_code == 1
     out = result.output.splitlines()

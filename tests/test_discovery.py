@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -10,6 +9,7 @@ from hypothesis import strategies as st
 
 from lint_integration.config import load_config
 from lint_integration.discovery import discover
+from tests.conftest import refuse_listing
 
 
 def rels(root: Path, paths: list[str] | None = None, force: bool = False, **cfg) -> list[str]:
@@ -166,14 +166,7 @@ def test_roles_are_configurable(write):
 
 def test_unreadable_directory_is_a_notice_not_a_crash(write, monkeypatch):
     root = write({"ok/test_a.py": "", "locked/test_b.py": ""})
-    real_scandir = os.scandir
-
-    def scandir(path):
-        if str(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(monkeypatch, "locked")
     result = discover([root], load_config(None, root))
     assert [f.relpath for f in result.files] == ["ok/test_a.py"]
     assert any("locked: cannot read directory (permission denied)" in n for n in result.notices)

@@ -13,6 +13,7 @@ from lint_integration.config import load_config
 from lint_integration.discovery import discover
 from lint_integration.engine import RunOptions
 from tests import fake_frontend as fake
+from tests.conftest import refuse_listing
 
 
 def test_pool_size_needs_enough_files_and_more_than_one_job():
@@ -217,14 +218,7 @@ def deep_tree(write, monkeypatch, tmp_path_factory):
     for a in range(4):  # links to files found by other processes (one at least)
         for b in range(4):
             (root / f"1dup{a}{b}.fake").symlink_to(root / f"t{a}" / f"s{b}" / "u2" / "m0.fake")
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.fspath(path).endswith("locked"):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(monkeypatch, "locked")
     log = tmp_path_factory.mktemp("log") / "pids"
     monkeypatch.setattr(fake, "PID_LOG", log)
     return root
