@@ -432,7 +432,7 @@ def discover(
 
         return _DirectoryTests(test, dir_tests, file_tests, prefix, role)
 
-    def real_path(path: Path, is_link: bool, full: str | None = None) -> str:
+    def real_path(path: Path | str, is_link: bool, full: str | None = None) -> str:
         """The resolved path; for a plain file, its directory's resolved path plus its name."""
         if is_link:
             return str(path.resolve(strict=True))
@@ -580,7 +580,7 @@ def discover(
         ignores.files_read |= files_read
         ignores.without_file |= without_file
         if deferred:  # a link must not bring back a file the other processes found
-            seen.update(real_path(f.path, False) for f in result.files)
+            seen.update(real_path(f.location, False) for f in result.files)
     for path, scan_root in deferred:
         add_now(path, False, scan_root)
     result.notices.extend(ignores.errors)

@@ -191,11 +191,12 @@ def check_files(
     """The ``FileResult`` of every file, in order; plus every other file read and directory
     listed along the way (a warm run checks them)."""
     spread = getattr(options, "spread", None)
-    if spread is not None:
+    if spread is None:
+        spread = Spread(config, selection, options, cwd)
+    else:
         walked = spread.finish(files)
         if walked is not None:
             return walked
-    spread = Spread(config, selection, options, cwd)
     if spread.check_list(files):
         result = spread.finish(files)
         assert result is not None
