@@ -277,8 +277,11 @@ class Spread:
 
     def __init__(self, config, selection, options, cwd: str) -> None:
         self._args = (config, selection, options, cwd)
+        self._chosen = options.jobs is not None  # ``--jobs`` decides alone
         self._processes = _jobs(options.jobs)
-        spreads = self._processes > 1 and hasattr(os, "fork")
+        spreads = (self._processes > 1 or (not self._chosen and cpu_count() > 1)) and hasattr(
+            os, "fork"
+        )
         # Files to find before handing over: one comparison per directory until then.
         self._due = POOL_MIN_DISCOVERED if spreads else 1 << 62
         self._results: dict[int, Any] | None = None  # id(file) -> result, once spread
@@ -291,7 +294,21 @@ class Spread:
 
     def wants(self, found: int) -> bool:
         """Whether a walk that has found ``found`` files should hand the rest over."""
-        return found >= self._due
+        return found >= self._due and self._confirmed()
+
+    def _confirmed(self) -> bool:
+        """Whether more than one process is to work, asked again when the work is there.
+
+        How busy the cores are is read twice, at the start and now: a process that shows in
+        one reading only was passing through (on an idle machine one reading in about fifty
+        catches one), and one such reading alone would halve the speed of a two-core run. A
+        process busy for the whole run shows in both."""
+        if not self._chosen:
+            self._processes = max(self._processes, _jobs(None))
+        if self._processes > 1:
+            return True
+        self._due = 1 << 62
+        return False
 
     def take_over(self, found: list[SourceFile], left: list, walk, walk_state):
         """Check ``found``, and walk and check the directories ``left`` (``WalkUnit``s) with
@@ -312,7 +329,7 @@ class Spread:
 
     def check_list(self, files: list[SourceFile]) -> bool:
         """Check a list known in advance; False when it was not spread (or a worker died)."""
-        if self._due > len(files):
+        if self._due > len(files) or not self._confirmed():
             return False
         units: list[Any] = [files[i : i + BLOCK] for i in range(0, len(files), BLOCK)]
         return self._run(units, None, None, files) is not None

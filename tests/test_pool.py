@@ -124,6 +124,14 @@ def spread(monkeypatch, tmp_path_factory):
     here = os.getpid()
     claimed = parallel._claimed
     marks = tmp_path_factory.mktemp("claims")
+    fork = parallel._fork_worker
+    forked: list = []
+
+    def counted(shared):
+        child = fork(shared)  # the worker never returns here
+        if child is not None:
+            forked.append(child)
+        return child
 
     def after_the_workers(shared):
         taken = claimed(shared)
@@ -132,7 +140,8 @@ def spread(monkeypatch, tmp_path_factory):
                 (marks / str(os.getpid())).touch()
                 yield index
             return
-        workers = shared.args[2].jobs - 1
+        workers = len(forked)
+        forked.clear()
         deadline = time.monotonic() + 30
         while len(list(marks.iterdir())) < workers and time.monotonic() < deadline:
             time.sleep(0.002)
@@ -141,6 +150,7 @@ def spread(monkeypatch, tmp_path_factory):
         yield from taken
 
     monkeypatch.setattr(parallel, "_claimed", after_the_workers)
+    monkeypatch.setattr(parallel, "_fork_worker", counted)
 
 
 def test_spreading_the_whole_run_gives_identical_results(big_tree, spread):
@@ -326,6 +336,34 @@ def test_a_handed_over_walk_fills_and_uses_the_cache(deep_tree, spread):
     log = fake.PID_LOG.read_text() if fake.PID_LOG.exists() else ""
     assert "analyze" not in log
     assert outcome(second) == outcome(first)
+
+
+@pytest.mark.parametrize(
+    ("busy", "handed_over"),
+    [
+        ((1, 0), True),  # busy at the start only: a passing process
+        ((0, 1), True),  # busy when the work is there only
+        ((1, 1), False),  # busy in both readings: the whole run stays here
+    ],
+)
+def test_default_jobs_read_how_busy_the_cores_are_twice(
+    deep_tree, spread, monkeypatch, busy, handed_over
+):
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
+    found, serial, _ = walked(deep_tree, cache=False, jobs=1)
+    taken: list[int] = []
+
+    def reading() -> int:  # the first readings as given, then the last one again
+        taken.append(busy[min(len(taken), len(busy) - 1)])
+        return taken[-1]
+
+    monkeypatch.setattr(parallel, "_busy_cpus", reading)
+    spread_found, result, handed = walked(deep_tree, cache=False)
+    assert handed is handed_over
+    assert bool(workers_seen(fake.PID_LOG)) is handed_over
+    assert taken[:2] == list(busy)  # read at the start, and again when the work was there
+    assert discovered(spread_found) == discovered(found)
+    assert outcome(result) == outcome(serial)
 
 
 def test_a_small_tree_is_never_handed_over(deep_tree):
