@@ -392,18 +392,14 @@ class Spread:
         spread: then the caller checks ``files`` itself."""
         if self._results is None:
             return None
-        from lint_integration.engine import PlainResult
-
-        results = []
         known = self._results
         runner = self._runner
         assert runner is not None
-        for index, file in enumerate(files):
-            result = known.get(id(file))
-            if result is None:  # found after the walk (a link): check it here
-                result = runner.process(index, file)
-            # A file with nothing to say came back as its display path alone.
-            results.append(PlainResult(result) if type(result) is str else result)
+        results = [known.get(id(file)) for file in files]
+        if len(known) < len(files):  # files found after the walk (links): checked here
+            for index, file in enumerate(files):
+                if results[index] is None:
+                    results[index] = runner.process(index, file)
         seen_files, seen_dirs = runner.seen()
         return results, self._consulted | seen_files, self._listed | seen_dirs
 
@@ -525,6 +521,8 @@ class _Inbox:
     def _frames(self) -> None:
         import pickle
 
+        from lint_integration.engine import PlainResult
+
         data, at = self._data, 0
         while len(data) - at >= 4:
             size = int.from_bytes(data[at : at + 4], "little")
@@ -538,7 +536,9 @@ class _Inbox:
             index, results, part, fields = frame
             if part is not None:
                 part.files = _files(fields)
-            self._record(index, results, part)
+            # A file with nothing to say came back as its display path alone: its result is
+            # made here, while the worker still works, not at the end.
+            self._record(index, [PlainResult(r) if type(r) is str else r for r in results], part)
         del data[:at]
 
 
@@ -570,7 +570,7 @@ def _balanced(left: list, walk, processes: int) -> list:
 
 def _work(shared: _Shared, runner: Runner, claimed):
     """Do the units ``claimed`` (their numbers): ``(index, results, WalkedPart or None)``
-    for each; a file with nothing to say (most files) has its display path for result."""
+    for each."""
     units, walk = shared.units, shared.walk
     process = runner.process
     for index in claimed:
@@ -583,11 +583,7 @@ def _work(shared: _Shared, runner: Runner, claimed):
         else:
             part = walk(unit)
             files = part.files
-        results = []
-        for position, file in enumerate(files):
-            result = process(position, file)
-            results.append(result.path if _plain(result) else result)
-        yield index, results, part
+        yield index, [process(position, file) for position, file in enumerate(files)], part
 
 
 def _fields(files: list[SourceFile]) -> list[str]:
@@ -627,6 +623,8 @@ def _spread_worker(shared: _Shared, fd: int) -> None:
 
     runner = Runner(*shared.args)
     for index, results, part in _work(shared, runner, _claimed(shared)):
+        # A file with nothing to say (most files) goes back as its display path alone.
+        results = [r.path if _plain(r) else r for r in results]
         fields = None
         if part is not None:  # its files go back as their fields: cheaper to send
             fields, part.files = _fields(part.files), []
