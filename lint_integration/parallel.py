@@ -16,15 +16,19 @@ the order of the files, and a file's result never depends on which process check
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pickle import loads as _loads
 from typing import Any
 
-from lint_integration.discovery import SourceFile
+from lint_integration.discovery import SourceFile, WalkedPart
+from lint_integration.engine import PlainResult
 
 # Fewest files to parse worth a pool. Measured on 2 cores: starting two forked workers and
 # shutting them down costs 16-45 ms; parsing and analysing a typical test module with ``ast``
@@ -337,15 +341,14 @@ class Spread:
     def _keep(self, unit, results: list, part) -> Any:
         """Remember the results of a unit's files; its ``WalkedPart``, if any."""
         files = unit if isinstance(unit, list) else unit.files if part is None else part.files
-        known = self._known
-        for file, result in zip(files, results, strict=True):
-            known[id(file)] = result
+        self._known.update(zip(map(id, files), results, strict=True))
         return part
 
     def _run(self, units: list, walk, walk_state, found: list[SourceFile]) -> list | None:
         """Run ``units`` in this process and ``--jobs`` - 1 forked ones: per unit, the
         results of its files and, for a walked directory, its ``WalkedPart``."""
         global _SHARED
+        _reap()
         _SHARED = shared = _Shared(units, walk, walk_state, _claims(len(units)), self._args)
         children: list[_Inbox] = []
         done: list[Any] = [None] * len(units)  # per unit: its ``WalkedPart`` or None
@@ -361,9 +364,9 @@ class Spread:
                     child = _fork_worker(shared)
                     if child is None:
                         break  # no more processes to be had: fewer do the work
-                    children.append(_Inbox(*child, record))
+                    children.append(_Inbox(*child, record, units))
             self._runner = runner = Runner(*self._args)
-            for index, results, part in _work(shared, runner, _claimed(shared)):
+            for index, _files, results, part in _work(shared, runner, _claimed(shared)):
                 record(index, results, part)
                 for child in children:  # what the workers sent so far, read meanwhile
                     child.read()
@@ -476,10 +479,11 @@ class _Inbox:
     """What one worker sends: a frame per unit as it is done (read while this process works,
     so that little is left to read at the end), then a last one with what it consulted."""
 
-    def __init__(self, pid: int, fd: int, record) -> None:
+    def __init__(self, pid: int, fd: int, record, units: list) -> None:
         self.pid = pid
         self.fd = fd
         self._record = record  # ``record(unit number, results, WalkedPart or None)``
+        self._units = units
         self._data = bytearray()
         self._last: tuple | None = None
         os.set_blocking(fd, False)
@@ -489,28 +493,35 @@ class _Inbox:
         self._take()
         self._frames()
 
-    def _take(self) -> None:
-        """Read until the pipe is empty (without blocking) or closed (blocking)."""
+    def _take(self, until_closed: bool = False) -> None:
+        """Read what the pipe holds without blocking: a read that fills less than its buffer
+        has emptied it. ``until_closed``: block until the worker closes it."""
+        buffer = _BUFFER
         with contextlib.suppress(BlockingIOError):
-            while chunk := os.read(self.fd, 1 << 20):
-                self._data += chunk
+            while True:
+                size = os.readv(self.fd, [buffer])
+                self._data += buffer[:size]
+                if not size or (size < len(buffer) and not until_closed):
+                    return
 
     def end(self) -> tuple | None:
-        """Wait for the worker to finish: its last frame (``None``: it died, or a bug
-        stopped it)."""
+        """Wait for the worker's last frame: what it consulted, as sets (``None``: it died,
+        or a bug stopped it). A worker whose last frame came is done: it is reaped later
+        (``_reap``), not waited for while it exits."""
         os.set_blocking(self.fd, True)
         try:
-            self._take()
+            self._take(until_closed=True)
         finally:
             os.close(self.fd)
-            _, status = os.waitpid(self.pid, 0)
-        if status != 0:
-            return None
         try:
             self._frames()
         except Exception:
+            self._last = None
+        if self._last is None:
+            os.waitpid(self.pid, 0)
             return None
-        return self._last
+        _EXITING.append(self.pid)
+        return tuple(set(joined.split("\0")) if joined else set() for joined in self._last)
 
     def stop(self) -> None:
         os.close(self.fd)
@@ -519,27 +530,34 @@ class _Inbox:
             os.waitpid(self.pid, 0)
 
     def _frames(self) -> None:
-        import pickle
-
-        from lint_integration.engine import PlainResult
-
         data, at = self._data, 0
         while len(data) - at >= 4:
             size = int.from_bytes(data[at : at + 4], "little")
             if len(data) - at - 4 < size:
                 break
-            frame = pickle.loads(data[at + 4 : at + 4 + size])
+            frame = _loads(data[at + 4 : at + 4 + size])
             at += 4 + size
             if frame[0] is None:
                 self._last = frame[1]
                 continue
-            index, results, part, fields = frame
-            if part is not None:
-                part.files = _files(fields)
-            # A file with nothing to say came back as its display path alone: its result is
-            # made here, while the worker still works, not at the end.
-            self._record(index, [PlainResult(r) if type(r) is str else r for r in results], part)
+            self._record(*_unpacked(frame, self._units))
         del data[:at]
+
+
+# Workers whose last frame has come, still exiting: reaped by the next spread run, or when this
+# process exits (by then long gone: the wait costs nothing).
+_EXITING: list[int] = []
+
+
+def _reap() -> None:
+    while _EXITING:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(_EXITING.pop(), 0)
+
+
+atexit.register(_reap)
+# What a frame arrives into (no new buffer for every read: a big one is a fresh mapping).
+_BUFFER = memoryview(bytearray(1 << 16))
 
 
 @dataclass
@@ -569,8 +587,8 @@ def _balanced(left: list, walk, processes: int) -> list:
 
 
 def _work(shared: _Shared, runner: Runner, claimed):
-    """Do the units ``claimed`` (their numbers): ``(index, results, WalkedPart or None)``
-    for each."""
+    """Do the units ``claimed`` (their numbers): ``(index, files, results, WalkedPart or
+    None)`` for each."""
     units, walk = shared.units, shared.walk
     process = runner.process
     for index in claimed:
@@ -583,26 +601,63 @@ def _work(shared: _Shared, runner: Runner, claimed):
         else:
             part = walk(unit)
             files = part.files
-        yield index, [process(position, file) for position, file in enumerate(files)], part
+        yield index, files, [process(position, file) for position, file in enumerate(files)], part
 
 
-def _fields(files: list[SourceFile]) -> list[str]:
-    """Files as one flat list of their fields, cheaper to send than the objects."""
-    flat: list[str] = []
-    for f in files:
-        flat += (f.location, f.relpath, f.language, f.role)
-    return flat
+def _packed(index: int, files: list[SourceFile], results: list, part) -> tuple:
+    """A unit done in a worker, as its frame: each list of strings as one ``\\0``-joined
+    string (no path holds a NUL; a few long strings pickle and unpickle many times faster
+    than thousands of short ones), and only the results that have something to say, by
+    position. A display path the same as the file's path is not sent again."""
+    locations = [f.location for f in files]
+    displays = [r.path for r in results]
+    said = [(i, r) for i, r in enumerate(results) if not _plain(r)]
+    fields = None
+    if part is not None:  # the parent has not seen these files: they go back too
+        relpaths = [f.relpath for f in files]
+        fields = (
+            "\0".join(locations),
+            None if relpaths == locations else "\0".join(relpaths),
+            "\0".join([f.language for f in files]),
+            "\0".join([f.role for f in files]),
+            "\0".join(part.dirs),
+            (part.notices, part.links, part.ignore_errors, part.rest),
+        )
+    shown = None if displays == locations else "\0".join(displays)
+    return index, len(files), shown, said, fields
 
 
-def _files(flat: list[str]) -> list[SourceFile]:
-    return [SourceFile(*flat[i : i + 4]) for i in range(0, len(flat), 4)]
+def _split(joined: str, count: int) -> list[str]:
+    return joined.split("\0") if count else []
+
+
+def _unpacked(frame: tuple, units: list) -> tuple[int, list, Any]:
+    """``_packed`` undone: ``(index, results, WalkedPart or None)``."""
+    index, count, shown, said, fields = frame
+    part = None
+    if fields is None:
+        unit = units[index]
+        files = unit if isinstance(unit, list) else unit.files
+        locations = [f.location for f in files] if shown is None else None
+    else:
+        joined, relpaths, languages, roles, dirs, rest = fields
+        locations = _split(joined, count)
+        relpaths = locations if relpaths is None else _split(relpaths, count)
+        languages = map(sys.intern, _split(languages, count))
+        roles = map(sys.intern, _split(roles, count))
+        files = list(map(SourceFile, locations, relpaths, languages, roles))
+        part = WalkedPart(files, rest[0], dirs.split("\0") if dirs else [], *rest[1:])
+    results = list(map(PlainResult, _split(shown, count) if shown is not None else locations))
+    for position, result in said:
+        results[position] = result
+    return index, results, part
 
 
 def _spread_worker(shared: _Shared, fd: int) -> None:
     """A forked worker: take units until none is left, sending a frame for each as it is
     done (what the pipe does not take now waits for the next one, so the worker never waits),
-    then a last one with what it consulted. A bug ends it with a status the parent sees (then
-    the parent does it all again and meets the bug there)."""
+    then a last one with what it consulted. A bug ends it before that last frame, which the
+    parent sees (then it does it all again and meets the bug there)."""
     import pickle
 
     os.set_blocking(fd, False)
@@ -622,15 +677,11 @@ def _spread_worker(shared: _Shared, fd: int) -> None:
                 return
 
     runner = Runner(*shared.args)
-    for index, results, part in _work(shared, runner, _claimed(shared)):
-        # A file with nothing to say (most files) goes back as its display path alone.
-        results = [r.path if _plain(r) else r for r in results]
-        fields = None
-        if part is not None:  # its files go back as their fields: cheaper to send
-            fields, part.files = _fields(part.files), []
-        send((index, results, part, fields))
+    for index, files, results, part in _work(shared, runner, _claimed(shared)):
+        send(_packed(index, files, results, part))
     read, none_there = shared.walk_state() if shared.walk_state else (set(), set())
-    send((None, (*runner.seen(), read, none_there)), wait=True)
+    sets = (*runner.seen(), read, none_there)
+    send((None, tuple("\0".join(paths) for paths in sets)), wait=True)
     os.close(fd)
 
 

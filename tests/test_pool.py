@@ -178,6 +178,20 @@ def test_a_dying_worker_in_a_spread_run_does_not_lose_results(big_tree, spread, 
     assert outcome(spread_run) == outcome(serial)
 
 
+def test_workers_done_are_not_waited_for_while_they_exit_but_are_reaped(big_tree, spread):
+    parallel._reap()
+    spread_run = run(big_tree, cache=False, jobs=2)
+    assert outcome(spread_run) == outcome(run(big_tree, cache=False, jobs=1))
+    exiting = list(parallel._EXITING)
+    assert len(exiting) == 1  # its last frame came: the run did not wait for it to exit
+    run(big_tree, cache=False, jobs=2)  # the next spread run reaps it first
+    for pid in exiting:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    parallel._reap()
+    assert parallel._EXITING == []
+
+
 def test_default_jobs_leave_out_the_cores_other_processes_are_using(monkeypatch):
     import io
 
