@@ -20,6 +20,7 @@ from lint_integration.classify import (
     split_role_matcher,
 )
 from lint_integration.config import PATHSPEC_BACKEND, Config, gitignore_spec
+from lint_integration.globsplit import COVERED, OPEN
 from lint_integration.textio import NotRead, absolute_path, escapes, read_file, real_dir
 
 if TYPE_CHECKING:
@@ -233,6 +234,67 @@ class _IgnoreStack:
 
         return ignored
 
+    def rel_in_repository(self, directory: str) -> str | None:
+        """The normalized absolute ``directory`` relative to the repository, ending in ``/``
+        (empty at its root); ``None`` outside it."""
+        inside = directory.rstrip(os.sep) + os.sep
+        if not inside.startswith(self._prefix):
+            return None
+        rel = inside[len(self._prefix) :]
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
+    def chain_states(self, directory: str) -> tuple | None:
+        """``names_ignored_in`` as states to hand down a walk (``_WalkTests``): per ignore file
+        that applies in the normalized absolute ``directory``, deepest first, ``(offset of the
+        directory's part of the path, split, state)``; ``()`` when no ignore file is read;
+        ``None`` when one has negations or the directory is outside the repository."""
+        if not self.enabled or self.git_root is None:
+            return ()
+        rel = self.rel_in_repository(directory)
+        if rel is None or "\n" in rel:
+            return None
+        out = []
+        for offset, spec in self._chain(rel.rstrip("/")):
+            split = self._split(spec)
+            if split is None:
+                return None
+            out.append((offset, split, split.state(rel[offset:])))
+        return tuple(out)
+
+    def chain_below(self, chain: tuple, directory: str, name: str, own_file: bool):
+        """``chain_states`` of the subdirectory ``directory`` (called ``name``; ``own_file``:
+        its listing holds a ``.gitignore``) from its parent's ``chain``, which is given back
+        when nothing changes."""
+        if not self.enabled or self.git_root is None:
+            return chain
+        rel = None
+        new = []
+        if own_file:
+            spec = self._spec_for(directory)
+            if spec is not None:
+                split = self._split(spec)
+                if split is None:
+                    return None
+                rel = self.rel_in_repository(directory)
+                if rel is None:
+                    return None
+                new.append((len(rel), split, split.state("")))
+        else:  # what ``_spec_for`` records of a directory without one
+            self.files_read.add(_ignore_file(directory))
+        same = not new
+        for offset, split, state in chain:
+            if state is OPEN or state is COVERED:
+                below = split.descend(state, "", name)  # the path is not asked
+            else:
+                if rel is None:
+                    rel = self.rel_in_repository(directory)
+                    if rel is None:
+                        return None
+                below = split.descend(state, rel[offset:], name)
+            same = same and below is state
+            new.append((offset, split, below))
+        return chain if same else tuple(new)
+
     def names_ignored_in(self, directory: str, dirs: bool = False) -> Callable[[str], bool] | bool:
         """For the files (or with ``dirs``, the subdirectories) the walk finds in the
         normalized absolute ``directory``, whose ignored ancestors it never enters:
@@ -396,41 +458,12 @@ def discover(
         probe = r + "/" if is_dir else r
         return exclude(probe) or ignores.ignored_abs(full, is_dir)
 
+    walk_tests = _WalkTests(exclude, split_exclude, role, split_roles, ignores)
+
     def excluded_in(directory: str) -> _DirectoryTests:
         """What the walk asks about the names in the normalized absolute ``directory``."""
         r = rel_abs(directory)
-        prefix = "" if r == "." else r + "/"
-        ignored = ignores.ignored_in(directory)
-
-        def test(name: str, is_dir: bool) -> bool:
-            probe = prefix + name
-            if exclude(probe + "/" if is_dir else probe):
-                return True
-            return ignored is not None and ignored(name, is_dir)
-
-        def dir_tests() -> Callable[[str], bool] | bool:
-            return _either(
-                split_exclude.dirs_in(prefix)
-                if split_exclude is not None
-                else (lambda name: exclude(prefix + name + "/")),
-                ignores.names_ignored_in(directory, dirs=True),
-            )
-
-        def file_tests() -> tuple[Callable[[str], bool] | bool, Callable[[str], str]]:
-            excluded_file = _either(
-                split_exclude.in_dir(prefix)
-                if split_exclude is not None
-                else (lambda name: exclude(prefix + name)),
-                ignores.names_ignored_in(directory),
-            )
-            role_of = (
-                split_roles.in_dir(prefix)
-                if split_roles is not None
-                else (lambda name: role(prefix + name))
-            )
-            return excluded_file, role_of
-
-        return _DirectoryTests(test, dir_tests, file_tests, prefix, role)
+        return walk_tests.directory(directory, "" if r == "." else r + "/")
 
     def real_path(path: Path | str, is_link: bool, full: str | None = None) -> str:
         """The resolved path; for a plain file, its directory's resolved path plus its name."""
@@ -592,34 +625,229 @@ def discover(
 
 class _DirectoryTests:
     """What the walk asks about the entries of one directory: ``excluded(name, is_dir)`` from
-    the whole path, and (built when asked) the same split by what the directory decides once
-    and what each name decides: for subdirectories, and for files with their role."""
+    the whole path, and (worked out when asked) the same split by what the directory decides
+    once and what each name decides: for subdirectories, and for files with their role."""
 
-    __slots__ = ("_dir_tests", "_file_tests", "_files", "_role", "excluded", "prefix")
+    __slots__ = ("_down", "_files", "_subdirs", "_tests", "absolute", "parent", "prefix")
 
-    def __init__(self, excluded, dir_tests, file_tests, prefix: str, role) -> None:
-        self.excluded = excluded
-        self._dir_tests = dir_tests
-        self._file_tests = file_tests
-        self._files = None
+    def __init__(self, tests: _WalkTests, absolute: str, prefix: str, parent) -> None:
+        self._tests = tests
+        self.absolute = absolute
         self.prefix = prefix  # the directory's ``rel``, ending in ``/`` (empty at the root)
-        self._role = role
+        self.parent = parent  # the parent directory's, when the walk came from there
+        self._down: _Down | None = None
+        self._subdirs = None
+        self._files = None
+
+    def excluded(self, name: str, is_dir: bool) -> bool:
+        """Whether the entry ``name`` is excluded, from its whole path."""
+        return self._tests.excluded(self.absolute, self.prefix + name, name, is_dir)
+
+    def plain_role(self, name: str) -> str:
+        """The role of the file ``name`` here, from its whole path."""
+        return self._tests.role(self.prefix + name)
 
     def subdirectories(self) -> Callable[[str], bool] | bool:
         """Whether a subdirectory here is excluded: a ``name -> bool`` test or the answer
         for all of them."""
-        return self._dir_tests()
-
-    def plain_role(self, name: str) -> str:
-        """The role of the file ``name`` here, from its whole path."""
-        return self._role(self.prefix + name)
+        if self._subdirs is None:
+            self._subdirs = self._tests.answers(self)[0]
+        return self._subdirs
 
     def files(self) -> tuple[Callable[[str], bool] | bool, Callable[[str], str]]:
         """``(excluded, role)`` for the files here: ``excluded`` a ``name -> bool`` test or
         the answer for all of them, ``role`` ``name -> role``."""
         if self._files is None:
-            self._files = self._file_tests()
+            self._files = self._tests.answers(self)[1:]
         return self._files
+
+    def down(self) -> _Down:
+        if self._down is None:
+            self._down = self._tests.down(self)
+        return self._down
+
+
+class _Down:
+    """What a directory's path decides for the names in it, handed down the walk (see
+    ``globsplit``): the state of the exclude globs, of each role's globs and of each ignore
+    file on the way (``(offset, split, state)``, deepest first); ``None`` for what is not split
+    (negations; a directory outside the repository), asked per directory instead.
+
+    When every part is split and no state holds a test of a whole path (``fixed``), the
+    answers do not depend on the directory's path: every directory in the same states shares
+    this object and its answers, and ``kids`` remembers, by name, the state of a subdirectory
+    without an ignore file."""
+
+    __slots__ = ("answers", "chain", "exclude", "fixed", "kids", "roles")
+
+    def __init__(self, exclude, roles, chain) -> None:
+        self.exclude = exclude
+        self.roles = roles
+        self.chain = chain
+        self.fixed = (
+            exclude is not None
+            and _fixed(exclude)
+            and roles is not None
+            and all(map(_fixed, roles))
+            and chain is not None
+            and all(_fixed(state) for _offset, _split, state in chain)
+        )
+        self.kids: dict[str, _Down] = {}
+        self.answers: tuple | None = None
+
+
+def _ignore_file(directory: str) -> str:
+    """``os.path.join(directory, ".gitignore")`` of a normalized absolute directory."""
+    return directory.rstrip(os.sep) + os.sep + ".gitignore"
+
+
+def _fixed(state: tuple) -> bool:
+    return state is COVERED or state is OPEN
+
+
+class _WalkTests:
+    """The exclude globs, ignore files and role globs, asked per directory of a walk: what a
+    directory's path decides is worked out from its parent's (``_Down``), and directories in
+    the same state share their answers."""
+
+    def __init__(self, exclude, split_exclude, role, split_roles, ignores: _IgnoreStack) -> None:
+        self._exclude = exclude
+        self._split_exclude = split_exclude
+        self.role = role
+        self._split_roles = split_roles
+        self._ignores = ignores
+        self._reads_ignores = ignores.enabled and ignores.git_root is not None
+        # Each directory's tests while the walk is below it (a subdirectory's start from its
+        # parent's); kept for the run: a few hundred bytes per directory.
+        self._by_dir: dict[str, _DirectoryTests] = {}
+        self._fixed: dict[tuple, _Down] = {}
+
+    def directory(self, absolute: str, prefix: str) -> _DirectoryTests:
+        parent = self._by_dir.get(absolute.rpartition(os.sep)[0])
+        tests = self._by_dir[absolute] = _DirectoryTests(self, absolute, prefix, parent)
+        return tests
+
+    def excluded(self, directory: str, path: str, name: str, is_dir: bool) -> bool:
+        """The plain test: ``path`` (relative) against the excludes, ``name`` in the
+        absolute ``directory`` against the ignore files."""
+        if self._exclude(path + "/" if is_dir else path):
+            return True
+        ignored = self._ignores.ignored_in(directory)
+        return ignored is not None and ignored(name, is_dir)
+
+    def down(self, tests: _DirectoryTests) -> _Down:
+        """The ``_Down`` of the directory of ``tests``: from its parent's when the walk came
+        from there, else worked out whole."""
+        prefix = tests.prefix
+        parent = tests.parent
+        name = tests.absolute.rpartition(os.sep)[2]
+        if "\n" in prefix:
+            return _Down(None, None, None)
+        own_file = tests.absolute not in self._ignores.without_file
+        if parent is not None:
+            above = parent.down()
+            if not own_file and above.fixed:
+                known = above.kids.get(name)
+                if known is not None:
+                    if self._reads_ignores:  # what ``chain_below`` records of it
+                        self._ignores.files_read.add(_ignore_file(tests.absolute))
+                    return known
+            down = self._descend(above, tests, name, own_file)
+            if not own_file and down.fixed and above.fixed:
+                above.kids[name] = down
+            return down
+        split_exclude, split_roles = self._split_exclude, self._split_roles
+        return self._down(
+            split_exclude.state(prefix) if split_exclude is not None else None,
+            split_roles.states(prefix) if split_roles is not None else None,
+            self._ignores.chain_states(tests.absolute),
+        )
+
+    def _down(self, exclude, roles, chain) -> _Down:
+        """A ``_Down`` of these states: one object for each ``fixed`` combination, so that
+        whatever directory it is met in first, it has learnt its answers and ``kids``."""
+        down = _Down(exclude, roles, chain)
+        if down.fixed:
+            return self._fixed.setdefault((exclude, roles, chain), down)
+        return down
+
+    def _descend(self, above: _Down, tests: _DirectoryTests, name: str, own_file: bool):
+        prefix = tests.prefix
+        exclude, roles, chain = above.exclude, above.roles, above.chain
+        if exclude is not None:
+            exclude = self._split_exclude.descend(exclude, prefix, name)
+        if roles is not None:
+            roles = self._split_roles.descend(roles, prefix, name)
+        if chain is not None:
+            chain = self._ignores.chain_below(chain, tests.absolute, name, own_file)
+        if (
+            exclude is above.exclude
+            and roles is above.roles
+            and chain is above.chain
+            and above.fixed
+        ):
+            return above
+        return self._down(exclude, roles, chain)
+
+    def answers(self, tests: _DirectoryTests) -> tuple:
+        """``(subdirectories, files, role)`` as ``_DirectoryTests`` gives them."""
+        down = tests.down()
+        if down.answers is not None:
+            return down.answers
+        prefix, absolute = tests.prefix, tests.absolute
+        ignores = self._ignores
+        exclude = self._exclude
+        if down.exclude is not None:
+            excluded_file, excluded_dir = self._split_exclude.answers(down.exclude, prefix)
+        else:
+            excluded_dir = lambda name: exclude(prefix + name + "/")  # noqa: E731
+            excluded_file = lambda name: exclude(prefix + name)  # noqa: E731
+        if down.chain is not None:
+            here = ignores.rel_in_repository(absolute)
+            ignored_file, ignored_dir = _chain_answers(down.chain, here)
+        else:
+            ignored_dir = ignores.names_ignored_in(absolute, dirs=True)
+            ignored_file = ignores.names_ignored_in(absolute)
+        if down.roles is not None:
+            role_of = self._split_roles.from_states(down.roles, prefix)
+        elif self._split_roles is not None:
+            role_of = self._split_roles.in_dir(prefix)
+        else:
+            role = self.role
+            role_of = lambda name: role(prefix + name)  # noqa: E731
+        answers = (
+            _either(excluded_dir, ignored_dir),
+            _either(excluded_file, ignored_file),
+            role_of,
+        )
+        if down.fixed:
+            down.answers = answers
+        return answers
+
+
+def _chain_answers(chain: tuple, rel: str) -> tuple:
+    """``(files, subdirectories)`` ignored in a directory (``rel``: its path in the
+    repository, ending in ``/``) from its ignore files' states, deepest first: the first
+    that covers it ignores everything left; else any that ignores a name does."""
+    out = []
+    for index in (0, 1):
+        tests: list = []
+        answer = False
+        for offset, split, state in chain:
+            found = split.answers(state, rel[offset:])[index]
+            if found is True:  # every name here is ignored, whatever deeper files say
+                answer = True
+                break
+            if found is not False:
+                tests.append(found)
+        else:
+            answer = False if not tests else tests[0] if len(tests) == 1 else _any_of(tests)
+        out.append(answer)
+    return out[0], out[1]
+
+
+def _any_of(tests: list) -> Callable[[str], bool]:
+    return lambda name: any(test(name) for test in tests)
 
 
 def _either(first, second):

@@ -18,6 +18,7 @@ A path containing a newline (where ``.`` and ``$`` behave differently) takes the
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 
@@ -55,6 +56,8 @@ class SplitGlobs:
         dir_segments: list[str] = []  # full matches of a directory name
         dir_wholes: list[tuple[str, str]] = []  # (literal head, searched in a directory's path)
         raw: list[str] = []  # anything else: searched in the whole path
+        cover_segments: list[str] = []  # ``^X/`` where X is a name at any depth
+        cover_rest: list[tuple[str, Callable[[str], object]]] = []  # other ``^X/``: (head, match)
         for regex in regexes:
             if not regex.startswith("^"):
                 raw.append(regex)
@@ -73,6 +76,10 @@ class SplitGlobs:
             if segment is not None and not _SEGMENT.fullmatch(segment):
                 segment = None
             head = _literal_head(body[1:])
+            if segment is not None:
+                cover_segments.append(segment)
+            else:
+                cover_rest.append((head, re.compile(body + "/").match))
             if regex.endswith(_TAIL_ANY):  # files match too, not only directories
                 if segment is not None:
                     segments.append(segment)
@@ -95,6 +102,13 @@ class SplitGlobs:
         self._dir_segment = _fullmatch_any(dir_segments)
         self._dir_wholes = [(head, re.compile(regex).search) for head, regex in dir_wholes]
         self._dir_names: dict[str, bool] = {}
+        self._cover_segment = _fullmatch_any(cover_segments)
+        self._cover_names: dict[str, bool] = {}
+        self._cover_rest = tuple(cover_rest)
+        self._open = (
+            self.name_matches if self._segment is not None else False,
+            self.dir_name_matches if self._dir_segment is not None else False,
+        )
 
     def matches(self, path: str) -> bool:
         """The plain answer for one path (what the split must always agree with)."""
@@ -158,17 +172,88 @@ class SplitGlobs:
             return lambda name: search(prefix + name + suffix) is not None
         if self.covers(prefix):
             return True
-        paths = path_tests(prefix)
-        if not paths:
-            return by_name if by_name is not None else False
+        return _by_name_or_path(prefix, suffix, by_name, path_tests(prefix))
 
-        def test(name: str) -> bool:
-            if by_name is not None and by_name(name):
-                return True
-            path = prefix + name + suffix
-            return any(check(path) is not None for check in paths)
+    # -- the same, handed down a tree ----------------------------------------------------------
+    #
+    # A walk asks about every directory, and most of what a directory's path decides is
+    # decided by its parent's already: below a covered directory everything is covered; a
+    # name glob at any depth (``**/tests/**``) covers a subdirectory by its name alone; and a
+    # glob whose literal start (``docs/_build``, ``.github/workflows/*.yml``) a directory's
+    # path has left behind can match nothing below it. A state holds what is left to ask:
+    # ``(covered, directory globs of several segments, whole-path globs of files, of
+    # directories)``, each glob with its literal start. Most directories end up in one of two
+    # shared states, so a walk can reuse their answers.
 
-        return test
+    def state(self, prefix: str) -> tuple:
+        """The state of the directory ``prefix`` (no newline in it), worked out whole."""
+        if self.covers(prefix):
+            return COVERED
+        rest = tuple(x for x in self._cover_rest if _may_start(x[0], prefix))
+        files = tuple(x for x in self._wholes if _may_start(x[0], prefix))
+        dirs = tuple(x for x in self._dir_wholes if _may_start(x[0], prefix))
+        return (False, rest, files, dirs) if rest or files or dirs else OPEN
+
+    def descend(self, state: tuple, prefix: str, name: str) -> tuple:
+        """``state(prefix)`` for the subdirectory ``name`` of a directory in ``state``
+        (``prefix`` is the subdirectory's own; no newline in it)."""
+        if state[0]:
+            return COVERED
+        covered = self._cover_names.get(name)
+        if covered is None:
+            covered = self._cover_names[name] = (
+                self._cover_segment is not None and self._cover_segment(name) is not None
+            )
+        if covered:
+            return COVERED
+        if state is OPEN:
+            return OPEN
+        _, rest, files, dirs = state
+        if rest:
+            rest = tuple(x for x in rest if _may_start(x[0], prefix))
+            if any(match(prefix) is not None for _head, match in rest):
+                return COVERED
+        if files:
+            files = tuple(x for x in files if _may_start(x[0], prefix))
+        if dirs:
+            dirs = tuple(x for x in dirs if _may_start(x[0], prefix))
+        return (False, rest, files, dirs) if rest or files or dirs else OPEN
+
+    def answers(self, state: tuple, prefix: str) -> tuple:
+        """``(in_dir(prefix), dirs_in(prefix))`` from the directory's ``state``."""
+        if state[0]:
+            return True, True
+        raw = self._raw
+        if state is OPEN and raw is None:
+            return self._open
+        files = [whole.fullmatch for _head, whole in state[2]]
+        dirs = [search for _head, search in state[3]]
+        if raw is not None:
+            files.append(raw)
+            dirs.append(raw)
+        return (
+            _by_name_or_path(prefix, "", self._open[0] or None, files),
+            _by_name_or_path(prefix, "/", self._open[1] or None, dirs),
+        )
+
+
+COVERED = (True, (), (), ())
+OPEN = (False, (), (), ())
+
+
+def _by_name_or_path(prefix: str, suffix: str, by_name, paths: list):
+    """A directory's answer when it is not covered: by the name alone, unless ``paths``
+    (tests of the whole path ``prefix + name + suffix``) are left to ask."""
+    if not paths:
+        return by_name if by_name is not None else False
+
+    def test(name: str) -> bool:
+        if by_name is not None and by_name(name):
+            return True
+        path = prefix + name + suffix
+        return any(check(path) is not None for check in paths)
+
+    return test
 
 
 def _may_start(head: str, prefix: str) -> bool:
@@ -196,6 +281,7 @@ class SplitRoles:
         self._covering = re.compile("|".join(groups)).match if groups else None
         self._with_paths = [(i, split) for i, split in enumerate(self._splits) if split.has_paths]
         self._first: dict[str, int] = {}  # per name: the first role whose name part matches
+        self._by_last: dict[int, Callable[[str], str]] = {}  # what needs no path, by ``last``
 
     def _first_by_name(self, name: str) -> int:
         first = self._first.get(name)
@@ -220,7 +306,6 @@ class SplitRoles:
         plain = self.plain
         if "\n" in prefix:
             return lambda name: plain(prefix + name)
-        names = self._names
         last = len(self._splits)  # the role every file here has unless an earlier one matches
         covering = self._covering(prefix) if prefix and self._covering is not None else None
         if covering is not None:
@@ -230,12 +315,49 @@ class SplitRoles:
             for index, split in self._with_paths
             if index < last and (found := split.path_tests(prefix))
         ]
+        return self._role_of(prefix, last, paths)
+
+    def states(self, prefix: str) -> tuple:
+        """Each role's ``SplitGlobs.state`` for the directory ``prefix``."""
+        return tuple(split.state(prefix) for split in self._splits)
+
+    def descend(self, states: tuple, prefix: str, name: str) -> tuple:
+        """``states`` of the subdirectory ``name`` (``prefix``: its own), from its parent's:
+        the parent's own tuple when nothing changes."""
+        new = tuple(
+            split.descend(state, prefix, name)
+            for split, state in zip(self._splits, states, strict=True)
+        )
+        return states if all(map(operator.is_, new, states)) else new
+
+    def from_states(self, states: tuple, prefix: str) -> Callable[[str], str]:
+        """``in_dir(prefix)`` from the directory's ``states``."""
+        last = next((i for i, state in enumerate(states) if state[0]), len(self._splits))
+        paths = []
+        for index, split in self._with_paths:
+            if index >= last:
+                break
+            state = states[index]
+            found = [whole.fullmatch for _head, whole in state[2]]
+            if split._raw is not None:
+                found.append(split._raw)
+            if found:
+                paths.append((index, found))
+        return self._role_of(prefix, last, paths)
+
+    def _role_of(self, prefix: str, last: int, paths: list) -> Callable[[str], str]:
+        names = self._names
         first_by_name = self._first_by_name
         if not paths:
-            if last == 0:
-                role = names[0]
-                return lambda name: role
-            return lambda name: names[min(first_by_name(name), last)]
+            known = self._by_last.get(last)
+            if known is None:
+                if last == 0:
+                    role = names[0]
+                    known = lambda name: role  # noqa: E731
+                else:
+                    known = lambda name: names[min(first_by_name(name), last)]  # noqa: E731
+                self._by_last[last] = known
+            return known
 
         def role_of(name: str) -> str:
             first = min(first_by_name(name), last)

@@ -205,3 +205,98 @@ def test_a_walk_finds_what_pathspec_would_keep_with_the_role_it_would_give(write
         )
     assert found == expected
     assert "services/tests/tmp_keep.py" in found and "services/tests/tmp_a.py" not in found
+
+
+WALK_DIRS = ["tests", "build", "docs", "_build", "a", "b", "x", "qa", "gen", ".github", "workflows"]
+WALK_DIRS += ["tools", "integration-runner", "d-e", "a b", "pkg.egg-info", "__tests__", "test"]
+WALK_FILES = ["x.py", "test_a.py", "conftest.py", "keep.py", "a.pyc.py", "run_integration_tests.sh"]
+WALK_FILES += ["ci.yml", "values-a.yaml", "Tiltfile", "b.test.ts", "main_test.go"]
+ROLE_GLOBS = ["qa/**", "**/x/**", "a/*", "docs/_build", "x/*.py", "*.py", "b/**/*.py", "gen/"]
+
+
+def _random_tree(rng: random.Random, root) -> list[str]:
+    dirs = [""]
+    for _ in range(rng.randint(4, 14)):
+        parent = rng.choice(dirs)
+        if parent.count("/") < 4:
+            dirs.append(f"{parent}{rng.choice(WALK_DIRS)}/")
+    (root / ".git" / "info").mkdir(parents=True)
+    if rng.random() < 0.3:
+        (root / ".git" / "info" / "exclude").write_text(rng.choice(GLOBS) + "\n")
+    for directory in set(dirs):
+        (root / directory).mkdir(parents=True, exist_ok=True)
+        for name in rng.sample(WALK_FILES, rng.randint(1, 4)):
+            (root / directory / name).write_text("")
+        if rng.random() < 0.35:
+            lines = rng.sample(GLOBS, rng.randint(1, 3))
+            if rng.random() < 0.2:
+                lines.append("!keep.py")  # negations: asked the whole way
+            (root / directory / ".gitignore").write_text("\n".join(lines) + "\n")
+    config = []
+    if rng.random() < 0.6:
+        config.append(f"extend-exclude = {rng.sample(GLOBS, rng.randint(1, 2))!r}")
+    roles = [
+        f"extend-{role} = {rng.sample(ROLE_GLOBS, rng.randint(1, 2))!r}"
+        for role in ROLE_ORDER
+        if rng.random() < 0.4
+    ]
+    if roles:
+        config += ["[roles]", *roles]
+    (root / "lint-integration.toml").write_text("\n".join(config) + "\n")
+    return sorted(set(dirs))
+
+
+def test_a_walk_handing_answers_down_the_tree_agrees_with_asking_every_path_whole(
+    tmp_path, monkeypatch
+):
+    """A directory's exclude, ignore-file and role answers come from its parent's (and are
+    shared by directories in the same state); the walk asking each path whole, with nothing
+    split, must find the same files with the same roles and consult the same ignore files."""
+    import lint_integration.discovery as discovery_module
+    from lint_integration.config import Config, find_config
+
+    rng = random.Random(23)
+    compared = 0
+    for case in range(60):
+        root = tmp_path / f"case{case}"
+        root.mkdir()
+        dirs = _random_tree(rng, root)
+        # The whole tree, and a directory named on its own (maybe one an ignore file covers).
+        for named in (root, root / rng.choice(dirs)):
+            handed = discover([named], load_config(find_config(root)))
+            with monkeypatch.context() as whole:
+                whole.setattr(Config, "split", lambda self, key: None)
+                whole.setattr(discovery_module, "split_role_matcher", lambda config: None)
+                whole.setattr(discovery_module._IgnoreStack, "_split", lambda self, spec: None)
+                asked = discover([named], load_config(find_config(root)))
+            found = [(f.relpath, f.role) for f in handed.files]
+            assert found == [(f.relpath, f.role) for f in asked.files], (case, named)
+            assert handed.ignore_files == asked.ignore_files, (case, named)
+            assert handed.notices == asked.notices, (case, named)
+            compared += len(found)
+    assert compared > 300
+
+
+def test_a_directory_with_its_own_ignore_file_is_not_taken_for_one_of_the_same_name(write):
+    """Directories in the same state share what their subdirectories' names decide, but
+    never across an ignore file of the subdirectory's own."""
+    root = write(
+        {
+            ".git/HEAD": "",
+            "a/x/keep.py": "",
+            "b/x/keep.py": "",
+            "b/x/.gitignore": "keep.py\n",
+            "c/tests/x/.gitignore": "keep.py\n",
+            "c/tests/x/keep.py": "",
+            "d/tests/x/keep.py": "",
+        }
+    )
+    found = [f.relpath for f in discover([root], load_config(None, root)).files]
+    assert found == ["a/x/keep.py", "d/tests/x/keep.py"]
+
+
+def test_a_named_directory_an_ignore_file_covers_has_every_file_ignored(write):
+    root = write({".git/HEAD": "", ".gitignore": "build/\n", "build/x.py": "", "y.py": ""})
+    config = load_config(None, root)
+    assert [f.relpath for f in discover([root], config).files] == ["y.py"]
+    assert discover([root / "build"], config).files == []
