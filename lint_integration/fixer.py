@@ -36,6 +36,7 @@ from lint_integration.engine import (
     run,
 )
 from lint_integration.findings import Applicability, Edit, Finding
+from lint_integration.parallel import reap
 from lint_integration.textio import (
     ChangedOnDisk,
     SourceError,
@@ -184,6 +185,7 @@ def _fix_rounds(files, config, selection, notices, options: FixOptions, run_opti
         ]
         if not todo:
             break
+        reap()
         todo.sort(key=lambda item: _importers_first(item[0]))
         project = ProjectIndex(config)
         round_outcomes = [fix_file(file, config, selection, project, options) for file, _ in todo]

@@ -348,7 +348,7 @@ class Spread:
         """Run ``units`` in this process and ``--jobs`` - 1 forked ones: per unit, the
         results of its files and, for a walked directory, its ``WalkedPart``."""
         global _SHARED
-        _reap()
+        reap()
         _SHARED = shared = _Shared(units, walk, walk_state, _claims(len(units)), self._args)
         children: list[_Inbox] = []
         done: list[Any] = [None] * len(units)  # per unit: its ``WalkedPart`` or None
@@ -507,7 +507,7 @@ class _Inbox:
     def end(self) -> tuple | None:
         """Wait for the worker's last frame: what it consulted, as sets (``None``: it died,
         or a bug stopped it). A worker whose last frame came is done: it is reaped later
-        (``_reap``), not waited for while it exits."""
+        (``reap``), not waited for while it exits."""
         os.set_blocking(self.fd, True)
         try:
             self._take(until_closed=True)
@@ -549,13 +549,15 @@ class _Inbox:
 _EXITING: list[int] = []
 
 
-def _reap() -> None:
+def reap() -> None:
+    """Wait for the workers of the last spread run to be gone (``fix`` does, before loading
+    its codemods: their memory would add to the run's peak)."""
     while _EXITING:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(_EXITING.pop(), 0)
 
 
-atexit.register(_reap)
+atexit.register(reap)
 # What a frame arrives into (no new buffer for every read: a big one is a fresh mapping).
 _BUFFER = memoryview(bytearray(1 << 16))
 

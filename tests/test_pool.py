@@ -179,7 +179,7 @@ def test_a_dying_worker_in_a_spread_run_does_not_lose_results(big_tree, spread, 
 
 
 def test_workers_done_are_not_waited_for_while_they_exit_but_are_reaped(big_tree, spread):
-    parallel._reap()
+    parallel.reap()
     spread_run = run(big_tree, cache=False, jobs=2)
     assert outcome(spread_run) == outcome(run(big_tree, cache=False, jobs=1))
     exiting = list(parallel._EXITING)
@@ -188,7 +188,7 @@ def test_workers_done_are_not_waited_for_while_they_exit_but_are_reaped(big_tree
     for pid in exiting:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-    parallel._reap()
+    parallel.reap()
     assert parallel._EXITING == []
 
 
