@@ -634,7 +634,8 @@ class _DirectoryTests:
         self._tests = tests
         self.absolute = absolute
         self.prefix = prefix  # the directory's ``rel``, ending in ``/`` (empty at the root)
-        self.parent = parent  # the parent directory's, when the walk came from there
+        # The parent directory's tests or ``_Down``, when the walk came from there.
+        self.parent = parent
         self._down: _Down | None = None
         self._subdirs = None
         self._files = None
@@ -664,6 +665,8 @@ class _DirectoryTests:
     def down(self) -> _Down:
         if self._down is None:
             self._down = self._tests.down(self)
+            self.parent = None
+            self._tests.known(self.absolute, self._down)
         return self._down
 
 
@@ -717,15 +720,19 @@ class _WalkTests:
         self._split_roles = split_roles
         self._ignores = ignores
         self._reads_ignores = ignores.enabled and ignores.git_root is not None
-        # Each directory's tests while the walk is below it (a subdirectory's start from its
-        # parent's); kept for the run: a few hundred bytes per directory.
-        self._by_dir: dict[str, _DirectoryTests] = {}
+        # Each directory's ``_Down`` once known (its tests until then): a subdirectory's
+        # starts from its parent's. Most are shared, so a directory costs one entry here.
+        self._by_dir: dict[str, _DirectoryTests | _Down] = {}
         self._fixed: dict[tuple, _Down] = {}
 
     def directory(self, absolute: str, prefix: str) -> _DirectoryTests:
         parent = self._by_dir.get(absolute.rpartition(os.sep)[0])
         tests = self._by_dir[absolute] = _DirectoryTests(self, absolute, prefix, parent)
         return tests
+
+    def known(self, absolute: str, down: _Down) -> None:
+        """The directory ``absolute`` is in ``down``: its subdirectories start from there."""
+        self._by_dir[absolute] = down
 
     def excluded(self, directory: str, path: str, name: str, is_dir: bool) -> bool:
         """The plain test: ``path`` (relative) against the excludes, ``name`` in the
@@ -745,7 +752,7 @@ class _WalkTests:
             return _Down(None, None, None)
         own_file = tests.absolute not in self._ignores.without_file
         if parent is not None:
-            above = parent.down()
+            above = parent if isinstance(parent, _Down) else parent.down()
             if not own_file and above.fixed:
                 known = above.kids.get(name)
                 if known is not None:
