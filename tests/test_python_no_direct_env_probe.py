@@ -241,3 +241,37 @@ def test_values_patched_into_the_environment_are_read_back_not_probed(tmp_path):
     )
     reported = [(f.line, f.message.split()[2]) for f in lint(tmp_path, ".") if f.code == "LI002"]
     assert reported == [(13, "ELASTIC_URL"), (28, "MONGODB_URI"), (37, "SNOWFLAKE_USER")]
+
+
+def test_a_test_refusing_a_variable_or_comparing_it_with_a_literal_name_is_not_probing(tmp_path):
+    """``if "X" in os.environ: raise`` refuses a variable the test then sets itself, and a
+    name bound only to a literal compares as the literal does. Raising when a variable is
+    missing, or comparing it with a computed value, still reads a dependency."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_export.py").write_text(
+        "import os\n\n\n"
+        "def test_exports():\n"
+        '    value = "localhost"\n'
+        '    export("database_host", value)\n'
+        '    assert os.environ["DATABASE_HOST"] == value\n'
+        '    if "AWS_ACCESS_KEY_ID" in os.environ:\n'
+        '        raise Exception("already set")\n'
+        '    os.environ["AWS_ACCESS_KEY_ID"] = "stub"\n\n\n'
+        "def test_dependencies():\n"
+        "    expected = service_url()\n"
+        '    assert os.environ["ORDERS_API_URL"] == expected\n'
+        '    host = "localhost"\n'
+        "    host = discover()\n"
+        '    assert os.environ["ORDERS_DB_HOST"] == host\n'
+        '    if not os.getenv("ORDERS_DATABASE_URL"):\n'
+        '        raise RuntimeError("set ORDERS_DATABASE_URL")\n'
+        '    if "ORDERS_TOKEN" not in os.environ:\n'
+        '        raise RuntimeError("set ORDERS_TOKEN")\n'
+    )
+    reported = [(f.line, f.message.split()[2]) for f in lint(tmp_path, ".") if f.code == "LI002"]
+    assert reported == [
+        (15, "ORDERS_API_URL"),
+        (18, "ORDERS_DB_HOST"),
+        (19, "ORDERS_DATABASE_URL"),
+        (21, "ORDERS_TOKEN"),
+    ]

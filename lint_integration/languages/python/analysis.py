@@ -554,6 +554,10 @@ class Builder:
         checked = read.kind == "contains" and isinstance(read.node.ops[0], ast.NotIn)
         for up in tree.ancestors(read.node):
             if isinstance(up, ast.If) and node is up.test:
+                if node is read.node and not checked and _raises_only(up.body) and not up.orelse:
+                    # ``if "X" in os.environ: raise ...``: the test refuses a variable it is
+                    # about to set itself, as ``assert "X" not in os.environ`` does.
+                    return True
                 return self._only_env_writes(up.body) and (
                     not up.orelse or self._only_env_writes(up.orelse)
                 )
@@ -604,8 +608,21 @@ class Builder:
         again, or saved earlier): a check of the environment's state, not a use of it."""
         sides = [comparison.left, *comparison.comparators]
         return all(
-            side is node or _is_literal(side) or (var is not None and self._value_of(side, var))
+            side is node
+            or _is_literal(side)
+            or self._literal_name(side)
+            or (var is not None and self._value_of(side, var))
             for side in sides
+        )
+
+    def _literal_name(self, node) -> bool:
+        """A name bound only to literals (``value = "localhost"``): compared with it, a read
+        checks the environment's state as it would against the literal itself."""
+        if not isinstance(node, ast.Name) or id(node) not in self.tree.scope_of.d:
+            return False
+        bindings = self.tree.resolve_load(node)
+        return bool(bindings) and all(
+            b.kind == "assign" and b.value is not None and _is_literal(b.value) for b in bindings
         )
 
     def _value_of(self, node, var: str) -> bool:
@@ -1264,6 +1281,10 @@ def _asserted_by_unittest(call: ast.Call, arg) -> bool:
         return False
     first, second = call.args[:2]
     return (first is arg and _is_literal(second)) or (second is arg and _is_literal(first))
+
+
+def _raises_only(body: list) -> bool:
+    return bool(body) and all(isinstance(stmt, ast.Raise) for stmt in body)
 
 
 def _is_literal(node) -> bool:
