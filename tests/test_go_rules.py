@@ -307,6 +307,33 @@ def test_saving_a_variable_to_restore_it_is_not_a_probe(tmp_path: Path):
     ]
 
 
+def test_unsetting_a_variable_and_restoring_it_in_a_cleanup_is_not_a_probe(tmp_path: Path):
+    """Go has no ``t.Unsetenv``: ``if orig, ok := os.LookupEnv("X"); ok`` then ``os.Unsetenv``
+    and a cleanup that sets it back. A looked-up value used otherwise is a dependency's."""
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "unset_test.go").write_text(
+        "package svc\n\n"
+        'import (\n\t"os"\n\t"testing"\n)\n\n'
+        "func TestWithoutToken(t *testing.T) {\n"
+        '\tif orig, ok := os.LookupEnv("ORDERS_TOKEN"); ok {\n'
+        '\t\tos.Unsetenv("ORDERS_TOKEN")\n'
+        '\t\tt.Cleanup(func() { _ = os.Setenv("ORDERS_TOKEN", orig) })\n'
+        "\t}\n"
+        '\tif url, ok := os.LookupEnv("BILLING_DB_URL"); ok {\n'
+        "\t\tconnect(url)\n"
+        "\t}\n"
+        '\tif other, ok := os.LookupEnv("BILLING_TOKEN"); ok {\n'
+        '\t\tt.Cleanup(func() { _ = os.Setenv("ORDERS_TOKEN", other) })\n'
+        "\t}\n"
+        "}\n"
+    )
+    findings = lint(tmp_path, "svc", select=("no-direct-env-probe",))
+    assert [(f.line, f.message.split("`")[1]) for f in findings] == [
+        (13, "BILLING_DB_URL"),
+        (16, "BILLING_TOKEN"),
+    ]
+
+
 def test_a_test_checking_the_environments_state_is_not_a_probe(tmp_path: Path):
     (tmp_path / "svc").mkdir()
     (tmp_path / "svc" / "loader_test.go").write_text(

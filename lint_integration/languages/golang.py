@@ -913,8 +913,9 @@ class _Facts:
         return self.own_writes.before(name, node) or self._asserted(node) or self._saved(node, name)
 
     def _saved(self, node, name: str) -> bool:
-        """``orig := os.Getenv("X")`` where every later use of ``orig`` is in a statement that
-        writes X back (``defer os.Setenv("X", orig)``, ``if orig != "" { os.Setenv(...) }``)."""
+        """``orig := os.Getenv("X")`` (or ``orig, ok := os.LookupEnv("X")``) where every later
+        use of ``orig`` is in a statement that writes X back (``defer os.Setenv("X", orig)``,
+        ``if orig != "" { os.Setenv(...) }``, ``_ = os.Setenv("X", orig)`` in a cleanup)."""
         an = self.an
         cur, parent = node, node.parent
         while parent is not None and parent.type == "parenthesized_expression":
@@ -932,6 +933,10 @@ class _Facts:
             left = decl.child_by_field_name("left")
             names = left.named_children if left is not None else []
         values = [value.id for value in parent.named_children]
+        if len(names) == 2 and values == [cur.id]:
+            # ``orig, ok := os.LookupEnv("X")``: the value is what is restored (``ok`` only
+            # says whether there is one to restore).
+            values.append(None)
         if len(names) != len(values):
             return False
         target = names[values.index(cur.id)]
@@ -950,6 +955,7 @@ class _Facts:
             cur = cur.parent
         if cur is None or cur.type not in (
             "expression_statement",
+            "assignment_statement",  # ``_ = os.Setenv("X", orig)``
             "if_statement",
             "defer_statement",
         ):
