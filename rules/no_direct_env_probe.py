@@ -16,9 +16,11 @@ service's resource (`STORAGE_S3_NAME`, `CACHE_REDIS`); knobs such as `DEBUG_TEST
 `UPDATE_GOLDEN` or `*_THRESHOLD`, knobs about a service (`KAFKA_HOME`, `POSTGRES_VERSION`,
 `GRPC_TRACE`) and switches (`GRPC_SERVER_ASYNC`, `DB_SSL_ENABLED`, `GOOGLE_API_USE_MTLS`) are
 left alone. Reads that only save and
-restore a variable, guard its removal, assert what the code under test set (or left unchanged),
-or read back what the same test set or removed earlier (`monkeypatch.setenv`, `t.Setenv`,
-`patch.dict(os.environ, {...})` around the test or its class) are environment hygiene, not probes;
+restore a variable, guard its removal, refuse it before setting it (`if "X" in os.environ:
+raise`), assert what the code under test set (or left unchanged; compared with a literal or a
+name bound only to one), or read back what the same test set or removed earlier
+(`monkeypatch.setenv`, `t.Setenv`, `patch.dict(os.environ, {...})` around the test or its
+class) are environment hygiene, not probes;
 so are reads in code kept among the suites that is not test code: Python handlers and
 settings modules that import no test framework, a sample app with its own `package.json`
 under a test folder, a Go `package main` program or `Example` function. A read whose value only
