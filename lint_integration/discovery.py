@@ -128,7 +128,7 @@ class _IgnoreStack:
 
     def __init__(self, git_root: Path | None, enabled: bool) -> None:
         self.git_root = git_root
-        self.enabled = enabled
+        self.reads = enabled and git_root is not None  # whether ignore files are asked at all
         self._cache: dict[str, pathspec.PathSpec | None] = {}
         self.errors: list[str] = []
         self.files_read: set[str] = set()
@@ -148,7 +148,7 @@ class _IgnoreStack:
             return self._cache[directory]
         lines: list[str] = []
         origins: list[tuple[str, int]] = []  # where each line comes from, for notices
-        files = [os.path.join(directory, ".gitignore")]
+        files = [_ignore_file(directory)]
         if directory == self._root:
             files.insert(0, os.path.join(directory, ".git", "info", "exclude"))
         for file in files:
@@ -210,14 +210,11 @@ class _IgnoreStack:
     def ignored_in(self, directory: str):
         """``ignored_abs`` for the names in the normalized absolute ``directory``, as a
         ``(name, is_dir) -> bool`` test (``None``: nothing there is ignored)."""
-        if not self.enabled or self.git_root is None:
+        if not self.reads:
             return None
-        inside = directory.rstrip(os.sep) + os.sep
-        if not inside.startswith(self._prefix):  # outside the repository: the general path
+        rel = self.rel_in_repository(directory)
+        if rel is None:  # outside the repository: the general path
             return lambda name, is_dir: self.ignored(Path(directory, name), is_dir)
-        rel = inside[len(self._prefix) :]
-        if os.sep != "/":
-            rel = rel.replace(os.sep, "/")
         chain: list[tuple[str, Callable[[str], bool | None]]] | None = None
 
         def ignored(name: str, is_dir: bool) -> bool:
@@ -243,12 +240,18 @@ class _IgnoreStack:
         rel = inside[len(self._prefix) :]
         return rel.replace(os.sep, "/") if os.sep != "/" else rel
 
+    def note_none_in(self, directory: str) -> None:
+        """Record what ``_spec_for`` records of a walked directory whose listing holds no
+        ignore file, without asking it."""
+        if self.reads:
+            self.files_read.add(_ignore_file(directory))
+
     def chain_states(self, directory: str) -> tuple | None:
         """``names_ignored_in`` as states to hand down a walk (``_WalkTests``): per ignore file
         that applies in the normalized absolute ``directory``, deepest first, ``(offset of the
         directory's part of the path, split, state)``; ``()`` when no ignore file is read;
         ``None`` when one has negations or the directory is outside the repository."""
-        if not self.enabled or self.git_root is None:
+        if not self.reads:
             return ()
         rel = self.rel_in_repository(directory)
         if rel is None or "\n" in rel:
@@ -265,7 +268,7 @@ class _IgnoreStack:
         """``chain_states`` of the subdirectory ``directory`` (called ``name``; ``own_file``:
         its listing holds a ``.gitignore``) from its parent's ``chain``, which is given back
         when nothing changes."""
-        if not self.enabled or self.git_root is None:
+        if not self.reads:
             return chain
         rel = None
         new = []
@@ -279,8 +282,8 @@ class _IgnoreStack:
                 if rel is None:
                     return None
                 new.append((len(rel), split, split.state("")))
-        else:  # what ``_spec_for`` records of a directory without one
-            self.files_read.add(_ignore_file(directory))
+        else:
+            self.note_none_in(directory)
         same = not new
         for offset, split, state in chain:
             if state is OPEN or state is COVERED:
@@ -299,15 +302,12 @@ class _IgnoreStack:
         """For the files (or with ``dirs``, the subdirectories) the walk finds in the
         normalized absolute ``directory``, whose ignored ancestors it never enters:
         ``name -> bool``, or the answer for all of them."""
-        if not self.enabled or self.git_root is None:
+        if not self.reads:
             return False
-        inside = directory.rstrip(os.sep) + os.sep
-        if not inside.startswith(self._prefix):
+        rel = self.rel_in_repository(directory)
+        if rel is None:
             general = self.ignored_in(directory)
             return (lambda name: general(name, dirs)) if general is not None else False
-        rel = inside[len(self._prefix) :]
-        if os.sep != "/":
-            rel = rel.replace(os.sep, "/")
         # Deepest ignore file first: the nearest one that has an opinion decides.
         tests: list[tuple[Callable, bool]] = []  # (test, whether it is a split ``name -> bool``)
         for offset, spec in self._chain(rel.rstrip("/")):
@@ -361,7 +361,7 @@ class _IgnoreStack:
         return verdict
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        if not self.enabled or self.git_root is None:
+        if not self.reads:
             return False
         try:
             rel_to_root = path.relative_to(self.git_root)
@@ -719,7 +719,6 @@ class _WalkTests:
         self.role = role
         self._split_roles = split_roles
         self._ignores = ignores
-        self._reads_ignores = ignores.enabled and ignores.git_root is not None
         # Each directory's ``_Down`` once known (its tests until then): a subdirectory's
         # starts from its parent's. Most are shared, so a directory costs one entry here.
         self._by_dir: dict[str, _DirectoryTests | _Down] = {}
@@ -750,14 +749,13 @@ class _WalkTests:
         name = tests.absolute.rpartition(os.sep)[2]
         if "\n" in prefix:
             return _Down(None, None, None)
-        own_file = tests.absolute not in self._ignores.without_file
         if parent is not None:
+            own_file = tests.absolute not in self._ignores.without_file
             above = parent if isinstance(parent, _Down) else parent.down()
             if not own_file and above.fixed:
                 known = above.kids.get(name)
                 if known is not None:
-                    if self._reads_ignores:  # what ``chain_below`` records of it
-                        self._ignores.files_read.add(_ignore_file(tests.absolute))
+                    self._ignores.note_none_in(tests.absolute)  # as ``chain_below`` would
                     return known
             down = self._descend(above, tests, name, own_file)
             if not own_file and down.fixed and above.fixed:
@@ -834,23 +832,23 @@ class _WalkTests:
 
 def _chain_answers(chain: tuple, rel: str) -> tuple:
     """``(files, subdirectories)`` ignored in a directory (``rel``: its path in the
-    repository, ending in ``/``) from its ignore files' states, deepest first: the first
-    that covers it ignores everything left; else any that ignores a name does."""
-    out = []
-    for index in (0, 1):
-        tests: list = []
-        answer = False
-        for offset, split, state in chain:
-            found = split.answers(state, rel[offset:])[index]
-            if found is True:  # every name here is ignored, whatever deeper files say
-                answer = True
-                break
-            if found is not False:
-                tests.append(found)
-        else:
-            answer = False if not tests else tests[0] if len(tests) == 1 else _any_of(tests)
-        out.append(answer)
-    return out[0], out[1]
+    repository, ending in ``/``) from its ignore files' states, deepest first."""
+    found = [split.answers(state, rel[offset:]) for offset, split, state in chain]
+    return _ignored_by_any([f[0] for f in found]), _ignored_by_any([f[1] for f in found])
+
+
+def _ignored_by_any(found: list):
+    """The first ignore file that covers the directory ignores everything; else any that
+    ignores a name does."""
+    tests = []
+    for answer in found:
+        if answer is True:
+            return True
+        if answer is not False:
+            tests.append(answer)
+    if not tests:
+        return False
+    return tests[0] if len(tests) == 1 else _any_of(tests)
 
 
 def _any_of(tests: list) -> Callable[[str], bool]:

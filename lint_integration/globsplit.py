@@ -219,6 +219,13 @@ class SplitGlobs:
             dirs = tuple(x for x in dirs if _may_start(x[0], prefix))
         return (False, rest, files, dirs) if rest or files or dirs else OPEN
 
+    def file_checks(self, state: tuple) -> list[Callable[[str], object]]:
+        """``path_tests`` of a directory in ``state``: the file globs still alive there."""
+        checks = [whole.fullmatch for _head, whole in state[2]]
+        if self._raw is not None:
+            checks.append(self._raw)
+        return checks
+
     def answers(self, state: tuple, prefix: str) -> tuple:
         """``(in_dir(prefix), dirs_in(prefix))`` from the directory's ``state``."""
         if state[0]:
@@ -226,10 +233,9 @@ class SplitGlobs:
         raw = self._raw
         if state is OPEN and raw is None:
             return self._open
-        files = [whole.fullmatch for _head, whole in state[2]]
+        files = self.file_checks(state)
         dirs = [search for _head, search in state[3]]
         if raw is not None:
-            files.append(raw)
             dirs.append(raw)
         return (
             _by_name_or_path(prefix, "", self._open[0] or None, files),
@@ -337,10 +343,7 @@ class SplitRoles:
         for index, split in self._with_paths:
             if index >= last:
                 break
-            state = states[index]
-            found = [whole.fullmatch for _head, whole in state[2]]
-            if split._raw is not None:
-                found.append(split._raw)
+            found = split.file_checks(states[index])
             if found:
                 paths.append((index, found))
         return self._role_of(prefix, last, paths)
