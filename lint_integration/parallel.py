@@ -338,12 +338,6 @@ class Spread:
         units: list[Any] = [files[i : i + BLOCK] for i in range(0, len(files), BLOCK)]
         return self._run(units, None, None, files) is not None
 
-    def _keep(self, unit, results: list, part) -> Any:
-        """Remember the results of a unit's files; its ``WalkedPart``, if any."""
-        files = unit if isinstance(unit, list) else unit.files if part is None else part.files
-        self._known.update(zip(map(id, files), results, strict=True))
-        return part
-
     def _run(self, units: list, walk, walk_state, found: list[SourceFile]) -> list | None:
         """Run ``units`` in this process and ``--jobs`` - 1 forked ones: per unit, the
         results of its files and, for a walked directory, its ``WalkedPart``."""
@@ -354,9 +348,10 @@ class Spread:
         done: list[Any] = [None] * len(units)  # per unit: its ``WalkedPart`` or None
         self._known = {}
 
-        def record(index: int, results: list, part) -> None:
-            """A unit done, here or in a worker."""
-            done[index] = self._keep(units[index], results, part)
+        def record(index: int, files: list[SourceFile], results: list, part) -> None:
+            """A unit done, here or in a worker: its files' results, its ``WalkedPart``."""
+            self._known.update(zip(map(id, files), results, strict=True))
+            done[index] = part
 
         try:
             with _frozen_for_fork(found):
@@ -366,8 +361,8 @@ class Spread:
                         break  # no more processes to be had: fewer do the work
                     children.append(_Inbox(*child, record, units))
             self._runner = runner = Runner(*self._args)
-            for index, _files, results, part in _work(shared, runner, _claimed(shared)):
-                record(index, results, part)
+            for index, files, results, part in _work(shared, runner, _claimed(shared)):
+                record(index, files, results, part)
                 for child in children:  # what the workers sent so far, read meanwhile
                     child.read()
             ignore_files: set[str] = set()
@@ -482,7 +477,7 @@ class _Inbox:
     def __init__(self, pid: int, fd: int, record, units: list) -> None:
         self.pid = pid
         self.fd = fd
-        self._record = record  # ``record(unit number, results, WalkedPart or None)``
+        self._record = record  # ``record(unit number, files, results, WalkedPart or None)``
         self._units = units
         self._data = bytearray()
         self._last: tuple | None = None
@@ -521,7 +516,7 @@ class _Inbox:
             os.waitpid(self.pid, 0)
             return None
         _EXITING.append(self.pid)
-        return tuple(set(joined.split("\0")) if joined else set() for joined in self._last)
+        return tuple(set(_split(joined)) for joined in self._last)
 
     def stop(self) -> None:
         os.close(self.fd)
@@ -626,16 +621,17 @@ def _packed(index: int, files: list[SourceFile], results: list, part) -> tuple:
             (part.notices, part.links, part.ignore_errors, part.rest),
         )
     shown = None if displays == locations else "\0".join(displays)
-    return index, len(files), shown, said, fields
+    return index, shown, said, fields
 
 
-def _split(joined: str, count: int) -> list[str]:
-    return joined.split("\0") if count else []
+def _split(joined: str) -> list[str]:
+    """A ``\\0``-joined list of strings back as the list (none of them is empty)."""
+    return joined.split("\0") if joined else []
 
 
-def _unpacked(frame: tuple, units: list) -> tuple[int, list, Any]:
-    """``_packed`` undone: ``(index, results, WalkedPart or None)``."""
-    index, count, shown, said, fields = frame
+def _unpacked(frame: tuple, units: list) -> tuple[int, list, list, Any]:
+    """``_packed`` undone: ``(index, files, results, WalkedPart or None)``."""
+    index, shown, said, fields = frame
     part = None
     if fields is None:
         unit = units[index]
@@ -643,16 +639,16 @@ def _unpacked(frame: tuple, units: list) -> tuple[int, list, Any]:
         locations = [f.location for f in files] if shown is None else None
     else:
         joined, relpaths, languages, roles, dirs, rest = fields
-        locations = _split(joined, count)
-        relpaths = locations if relpaths is None else _split(relpaths, count)
-        languages = map(sys.intern, _split(languages, count))
-        roles = map(sys.intern, _split(roles, count))
+        locations = _split(joined)
+        relpaths = locations if relpaths is None else _split(relpaths)
+        languages = map(sys.intern, _split(languages))
+        roles = map(sys.intern, _split(roles))
         files = list(map(SourceFile, locations, relpaths, languages, roles))
-        part = WalkedPart(files, rest[0], dirs.split("\0") if dirs else [], *rest[1:])
-    results = list(map(PlainResult, _split(shown, count) if shown is not None else locations))
+        part = WalkedPart(files, rest[0], _split(dirs), *rest[1:])
+    results = list(map(PlainResult, _split(shown) if shown is not None else locations))
     for position, result in said:
         results[position] = result
-    return index, results, part
+    return index, files, results, part
 
 
 def _spread_worker(shared: _Shared, fd: int) -> None:
