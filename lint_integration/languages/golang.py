@@ -936,10 +936,11 @@ class _Facts:
         if len(names) == 2 and values == [cur.id]:
             # ``orig, ok := os.LookupEnv("X")``: the value is what is restored (``ok`` only
             # says whether there is one to restore).
-            values.append(None)
-        if len(names) != len(values):
+            target = names[0]
+        elif len(names) == len(values):
+            target = names[values.index(cur.id)]
+        else:
             return False
-        target = names[values.index(cur.id)]
         if target.type != "identifier":
             return False
         binding = an.binding_at(target)

@@ -618,11 +618,15 @@ class Builder:
     def _literal_name(self, node) -> bool:
         """A name bound only to literals (``value = "localhost"``): compared with it, a read
         checks the environment's state as it would against the literal itself."""
+        return self._bound_only_to(node, _is_literal)
+
+    def _bound_only_to(self, node, accept) -> bool:
+        """``node`` is a name every binding of which assigns a value ``accept`` takes."""
         if not isinstance(node, ast.Name) or id(node) not in self.tree.scope_of.d:
             return False
         bindings = self.tree.resolve_load(node)
         return bool(bindings) and all(
-            b.kind == "assign" and b.value is not None and _is_literal(b.value) for b in bindings
+            b.kind == "assign" and b.value is not None and accept(b.value) for b in bindings
         )
 
     def _value_of(self, node, var: str) -> bool:
@@ -632,14 +636,9 @@ class Builder:
         read = self._reads_by_node.get(id(node))
         if read is not None:
             return read.var == var
-        if not isinstance(node, ast.Name):
-            return False
-        bindings = self.tree.resolve_load(node) if id(node) in self.tree.scope_of.d else None
-        return bool(bindings) and all(
-            b.kind == "assign"
-            and b.value is not None
-            and getattr(self._reads_by_node.get(id(b.value)), "var", None) == var
-            for b in bindings
+        reads = self._reads_by_node
+        return self._bound_only_to(
+            node, lambda value: getattr(reads.get(id(value)), "var", None) == var
         )
 
     def _asserted_state(self, load, var: str | None) -> bool:
